@@ -1,0 +1,44 @@
+// cpu/index.ts — the CPU backend: pure TypeScript, storage is a typed array per tensor.
+// This is the readable reference every other backend is tested against; each method
+// forwards to one kernel file (elementwise, reduce, matmul, indexing).
+
+import type { Backend } from '../backend.js';
+import type { DType, TypedArray } from '../../tensor/dtype.js';
+import { allocTyped } from '../../tensor/dtype.js';
+import { binaryKernel, clampKernel, copyKernel, unaryKernel, whereKernel } from './elementwise.js';
+import { argReduceKernel, reduceKernel, softmaxKernel } from './reduce.js';
+import { matmulKernel } from './matmul.js';
+import { catKernel, embedKernel, gatherKernel, indexAddKernel, indexSelectKernel, scatterAddKernel } from './indexing.js';
+
+export class CpuBackend implements Backend<TypedArray> {
+  readonly name = 'cpu';
+
+  fromHost(dtype: DType, values: TypedArray): TypedArray {
+    if (values instanceof allocTyped(dtype, 0).constructor) return values;
+    const out = allocTyped(dtype, values.length);
+    out.set(values);
+    return out;
+  }
+  zeros(dtype: DType, size: number): TypedArray { return allocTyped(dtype, size); }
+  toHost = copyKernel;
+  storageSize(s: TypedArray): number { return s.length; }
+
+  copy = copyKernel;
+  unary = unaryKernel;
+  binary = binaryKernel;
+  where = whereKernel;
+  clamp = clampKernel;
+
+  reduce = reduceKernel;
+  argReduce = argReduceKernel;
+  softmax = softmaxKernel;
+
+  matmul = matmulKernel;
+
+  cat = catKernel;
+  embed = embedKernel;
+  gather = gatherKernel;
+  scatterAdd = scatterAddKernel;
+  indexSelect = indexSelectKernel;
+  indexAdd = indexAddKernel;
+}

@@ -1,0 +1,45 @@
+// registry.ts — which backend new tensors are created on: setBackend / getBackend.
+// Backends are plain objects implementing the typed `Backend` interface; 'cpu' is built in
+// and the default. Tensors remember the backend they were made on, so switching backends
+// never silently mixes storages (ops check that every operand shares one backend).
+
+import type { Backend } from './backend.js';
+import { CpuBackend } from './cpu/index.js';
+
+export type BackendName = 'cpu' | 'gpujs';
+
+export interface BackendOptions {
+  /** gpu.js mode for the 'gpujs' backend: 'gpu' | 'webgl' | 'webgl2' | 'headlessgl' | 'webasm' | 'cpu'. */
+  mode?: string;
+}
+
+type Factory = (options: BackendOptions) => Backend;
+
+const factories = new Map<string, Factory>([['cpu', () => new CpuBackend()]]);
+const cpu = new CpuBackend();
+let current: Backend = cpu;
+
+/** Lets a backend module (e.g. the gpu.js one) make itself available to setBackend. */
+export function registerBackend(name: BackendName, factory: Factory): void {
+  factories.set(name, factory);
+}
+
+/** Makes `name` the backend for tensors created from now on. */
+export function setBackend(name: BackendName, options: BackendOptions = {}): Backend {
+  const factory = factories.get(name);
+  if (!factory) {
+    throw new Error(`setBackend: unknown or unavailable backend '${String(name)}' (available: ${[...factories.keys()].join(', ')})`);
+  }
+  current = name === 'cpu' ? cpu : factory(options);
+  return current;
+}
+
+/** The name of the backend new tensors are created on. */
+export function getBackend(): string {
+  return current.name;
+}
+
+/** The backend object itself (for ops and backends, not for users). */
+export function currentBackend(): Backend {
+  return current;
+}

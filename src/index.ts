@@ -1,0 +1,24 @@
+// index.ts — the public entry point of tensorloom (browser-safe: no Node-only imports).
+// See ../shared/API.md for the contract these names follow.
+
+export { Tensor } from './tensor/tensor.js';
+export type { NestedArray, BackwardOptions } from './tensor/tensor.js';
+export type { DType, TypedArray } from './tensor/dtype.js';
+export {
+  tensor, zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye,
+  rand, randn, randint, randperm,
+} from './tensor/creation.js';
+export type { CreateOptions, TensorOptions } from './tensor/creation.js';
+export { manualSeed } from './tensor/random.js';
+export * from './tensor/functions.js';
+export { variance as var } from './tensor/functions.js';
+
+export { noGrad, enableGrad, isGradEnabled } from './autograd/engine.js';
+export { grad } from './autograd/grad.js';
+export type { GradOptions } from './autograd/grad.js';
+export { gradcheck } from './autograd/gradcheck.js';
+export type { GradcheckOptions } from './autograd/gradcheck.js';
+
+export { setBackend, getBackend, registerBackend } from './backend/registry.js';
+export type { BackendName, BackendOptions } from './backend/registry.js';
+export type { Backend, View, UnaryOp, BinaryOp, ReduceOp } from './backend/backend.js';
