@@ -101,17 +101,19 @@ export interface RunOptions {
 
 /**
  * Propagates `grads` (one per root) back through the graph. Returns the gradients that reached
- * leaf tensors, and those of any non-leaf tensors listed in `capture`.
+ * leaf tensors, those of any non-leaf tensors listed in `capture`, and those of non-leaves that
+ * called retainGrad() (Tensor.backward stores them in .grad; grad() does not).
  */
 export function runBackward(
   roots: Tensor[],
   grads: Tensor[],
   opts: RunOptions,
   capture: Tensor[] = [],
-): { leaves: Map<Tensor, Tensor>; captured: Map<Node, Tensor> } {
+): { leaves: Map<Tensor, Tensor>; captured: Map<Node, Tensor>; retained: Map<Tensor, Tensor> } {
   const nodeGrads = new Map<Node, Tensor>();
   const leaves = new Map<Tensor, Tensor>();
   const captured = new Map<Node, Tensor>();
+  const retained = new Map<Tensor, Tensor>();
   const captureNodes = new Set(capture.map((t) => t.gradFn).filter((n): n is Node => n !== null));
   roots.forEach((r, i) => {
     if (r.gradFn) accumulate(nodeGrads, r.gradFn, grads[i]);
@@ -124,7 +126,7 @@ export function runBackward(
       if (!dy) continue;
       nodeGrads.delete(node);
       if (captureNodes.has(node)) captured.set(node, dy);
-      if (node.retained) node.retained.grad = node.retained.grad ? node.retained.grad.add(dy) : dy;
+      if (node.retained) retained.set(node.retained, dy);
       if (!node.backwardFn) {
         throw new Error(
           `backward: trying to backward through the graph a second time (at '${node.name}'); ` +
@@ -144,5 +146,5 @@ export function runBackward(
       });
     }
   });
-  return { leaves, captured };
+  return { leaves, captured, retained };
 }

@@ -37,6 +37,8 @@ export interface Backend<S = unknown> {
   toHost(x: View<S>, dtype: DType): TypedArray;
   /** Number of elements a storage holds (for bounds checks of views). */
   storageSize(s: S): number;
+  /** In place: writes src (same shape as dst, may be broadcast) into the elements dst views. */
+  assign(dst: View<S>, src: View<S>): void;
 
   // ---- elementwise (operands share one shape; output contiguous) -----------------------
   /** y = x, materialised contiguously and cast to `dtype`. */

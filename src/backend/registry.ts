@@ -24,13 +24,20 @@ export function registerBackend(name: BackendName, factory: Factory): void {
   factories.set(name, factory);
 }
 
-/** Makes `name` the backend for tensors created from now on. */
-export function setBackend(name: BackendName, options: BackendOptions = {}): Backend {
+/** A backend object by name ('cpu' is one shared instance; others are made by their factory). */
+export function makeBackend(op: string, name: BackendName, options: BackendOptions = {}): Backend {
   const factory = factories.get(name);
   if (!factory) {
-    throw new Error(`setBackend: unknown or unavailable backend '${String(name)}' (available: ${[...factories.keys()].join(', ')})`);
+    throw new Error(`${op}: unknown or unavailable backend '${String(name)}' (available: ${[...factories.keys()].join(', ')})`);
   }
-  current = name === 'cpu' ? cpu : factory(options);
+  if (name === 'cpu') return cpu;
+  if (current.name === name && !options.mode) return current;
+  return factory(options);
+}
+
+/** Makes `name` the backend for tensors created from now on. */
+export function setBackend(name: BackendName, options: BackendOptions = {}): Backend {
+  current = makeBackend('setBackend', name, options);
   return current;
 }
 

@@ -93,17 +93,21 @@ export function tensor(data: NestedArray | TypedArray | ArrayLike<number>, opts:
 }
 
 export function full(shape: number[], value: number, opts: CreateOptions = {}): Tensor {
-  const s = checkShape('full', shape);
-  const dtype = checkDType('full', opts.dtype ?? 'float32');
+  return filled('full', shape, value, opts);
+}
+/** full() under the name of the op the user called, for its error messages. */
+function filled(op: string, shape: number[], value: number, opts: CreateOptions): Tensor {
+  const s = checkShape(op, shape);
+  const dtype = checkDType(op, opts.dtype ?? 'float32');
   const arr = allocTyped(dtype, numel(s));
   if (value !== 0) arr.fill(dtype === 'bool' ? (value ? 1 : 0) : value);
   return finish(fromHost(arr, s, dtype), opts);
 }
-export const zeros = (shape: number[], opts: CreateOptions = {}): Tensor => full(shape, 0, opts);
-export const ones = (shape: number[], opts: CreateOptions = {}): Tensor => full(shape, 1, opts);
-export const zerosLike = (t: Tensor, opts: CreateOptions = {}): Tensor => full(t.shape, 0, { dtype: t.dtype, ...opts });
-export const onesLike = (t: Tensor, opts: CreateOptions = {}): Tensor => full(t.shape, 1, { dtype: t.dtype, ...opts });
-export const fullLike = (t: Tensor, v: number, opts: CreateOptions = {}): Tensor => full(t.shape, v, { dtype: t.dtype, ...opts });
+export const zeros = (shape: number[], opts: CreateOptions = {}): Tensor => filled('zeros', shape, 0, opts);
+export const ones = (shape: number[], opts: CreateOptions = {}): Tensor => filled('ones', shape, 1, opts);
+export const zerosLike = (t: Tensor, opts: CreateOptions = {}): Tensor => filled('zerosLike', t.shape, 0, { dtype: t.dtype, ...opts });
+export const onesLike = (t: Tensor, opts: CreateOptions = {}): Tensor => filled('onesLike', t.shape, 1, { dtype: t.dtype, ...opts });
+export const fullLike = (t: Tensor, v: number, opts: CreateOptions = {}): Tensor => filled('fullLike', t.shape, v, { dtype: t.dtype, ...opts });
 
 /** [start, end) in steps of `step`; arange(n) = [0, n). Last argument may be options. */
 export function arange(start: number, end?: number | CreateOptions, step?: number | CreateOptions, opts?: CreateOptions): Tensor {
@@ -155,7 +159,9 @@ export function rand(shape: number[], opts: CreateOptions = {}): Tensor {
   const arr = new Float64Array(numel(s));
   fillUniform(arr);
   const dtype = floatDType('rand', opts);
-  return finish(fromHost(dtype === 'float64' ? arr : Float32Array.from(arr), s, dtype), opts);
+  // a double just below 1 rounds to 1 in float32: keep those at the largest float32 below 1
+  const f32 = (u: number): number => Math.min(Math.fround(u), 1 - 2 ** -24);
+  return finish(fromHost(dtype === 'float64' ? arr : Float32Array.from(arr, f32), s, dtype), opts);
 }
 
 /** N(0, 1) samples from the global generator. */

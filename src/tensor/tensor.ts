@@ -5,11 +5,11 @@
 
 import ndarray from 'ndarray';
 import type { Backend, View } from '../backend/backend.js';
-import { currentBackend } from '../backend/registry.js';
-import { Node, record, runBackward } from '../autograd/engine.js';
+import { currentBackend, makeBackend, type BackendName, type BackendOptions } from '../backend/registry.js';
+import { isGradEnabled, Node, noGrad, record, runBackward } from '../autograd/engine.js';
 import type { DType, TypedArray } from './dtype.js';
-import { allocTyped, castScalar, isFloating } from './dtype.js';
-import { contiguousStrides, fmt, isContiguous, normDim, numel, sameShape, sizeArgs } from './shape.js';
+import { allocTyped, castScalar, isDType, isFloating } from './dtype.js';
+import { broadcastShapes, contiguousStrides, fmt, isContiguous, normDim, numel, sameShape, sizeArgs } from './shape.js';
 import * as U from '../autograd/ops/unary.js';
 import * as B from '../autograd/ops/binary.js';
 import * as R from '../autograd/ops/reduce.js';
@@ -145,10 +145,11 @@ export class Tensor {
     } else if (!sameShape(g.shape, this.shape)) {
       throw new Error(`backward: grad has shape ${fmt(g.shape)}, output has ${fmt(this.shape)}`);
     }
-    const { leaves } = runBackward([this], [g], opts);
-    for (const [leaf, lg] of leaves) {
+    const { leaves, retained } = runBackward([this], [g], opts);
+    for (const [leaf, lg] of [...leaves, ...retained]) {
       const add = opts.createGraph ? lg : lg.detach();
-      leaf._grad = leaf._grad ? (opts.createGraph ? leaf._grad.add(add) : leaf._grad.add(add).detach()) : add;
+      // a first .grad gets its own contiguous storage: lg may be a stride-0 expand of dy, or shared with another leaf
+      leaf._grad = leaf._grad ? (opts.createGraph ? leaf._grad.add(add) : leaf._grad.add(add).detach()) : add.clone();
     }
   }
   /** Keeps .grad for this non-leaf tensor during backward. */
@@ -156,14 +157,50 @@ export class Tensor {
     if (this.gradFn) this.gradFn.retained = this;
     return this;
   }
+  /** A copy of this tensor on another backend (through host memory; not recorded in the graph). */
+  toBackend(name: BackendName, options: BackendOptions = {}): Tensor {
+    const target = makeBackend('toBackend', name, options);
+    if (target === this._backend) return this;
+    const t = Tensor._fromHost(target, this.dataSync(), this.shape, this.dtype);
+    return this.requiresGrad && this.isLeaf ? t.requiresGrad_(true) : t;
+  }
   /** Same data, cut from the graph. */
   detach(): Tensor { return this._viewOf(this.shape, this._view.stride, this._view.offset); }
+
+  // ---- in place (optimizers, initializers; never recorded in the graph) ----------------------
+
+  /** Writes src (broadcast to this shape, cast to this dtype) into this tensor's storage. */
+  copy_(src: Tensor | number): this {
+    if (isGradEnabled() && this.requiresGrad) {
+      throw new Error('copy_: a tensor that requires grad is being used in an in-place operation; wrap the update in noGrad()');
+    }
+    const s = src instanceof Tensor ? src : Tensor._scalar(this._backend, src, this.dtype);
+    this._checkSameBackend('copy_', s);
+    if (this.shape.some((n, d) => n > 1 && this._view.stride[d] === 0)) {
+      throw new Error(`copy_: cannot write into an expanded tensor of shape ${fmt(this.shape)} (stride 0)`);
+    }
+    const cast = s.dtype === this.dtype ? s : s.to(this.dtype);
+    broadcastShapes('copy_', this.shape, cast.shape);
+    if (cast.ndim > this.ndim || cast.shape.some((n, i) => n !== 1 && n !== this.shape[this.ndim - cast.ndim + i])) {
+      throw new Error(`copy_: source ${fmt(cast.shape)} does not broadcast to ${fmt(this.shape)}`);
+    }
+    this._backend.assign(this._view, cast._broadcastView(this.shape));
+    return this;
+  }
+  add_(o: Operand): this { return this.copy_(noGrad(() => this.add(o))); }
+  sub_(o: Operand): this { return this.copy_(noGrad(() => this.sub(o))); }
+  mul_(o: Operand): this { return this.copy_(noGrad(() => this.mul(o))); }
+  div_(o: Operand): this { return this.copy_(noGrad(() => this.div(o))); }
+  clamp_(min: number | null = null, max: number | null = null): this { return this.copy_(noGrad(() => this.clamp(min, max))); }
+  fill_(v: number): this { return this.copy_(v); }
+  zero_(): this { return this.copy_(0); }
 
   // ---- dtype, copies -----------------------------------------------------------------------
 
   /** Casts to `dtype` (a copy unless already that dtype); differentiable between float dtypes. */
   to(dtype: DType): Tensor {
     if (dtype === this.dtype) return this;
+    if (!isDType(dtype)) throw new Error(`to: unknown dtype '${String(dtype)}' (expected float32, float64, int32 or bool)`);
     return castTo(this, dtype);
   }
   float(): Tensor { return this.to('float32'); }

@@ -25,6 +25,11 @@ export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
 
 /** Turns a number operand into a 0-d tensor of the promoted dtype on t's backend. */
 export function asOperands(op: string, a: Operand, b: Operand): [Tensor, Tensor, DType] {
+  for (const v of [a, b]) {
+    if (!(v instanceof Tensor) && typeof v !== 'number' && typeof v !== 'boolean') {
+      throw new Error(`${op}: operands must be Tensors, numbers or booleans, got ${v === null ? 'null' : typeof v}`);
+    }
+  }
   if (a instanceof Tensor && b instanceof Tensor) {
     a._checkSameBackend(op, b);
     return [a, b, promoteTypes(a.dtype, b.dtype)];

@@ -28,6 +28,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   x._checkSameBackend('gather', index);
   const d = normDim('gather', dim, x.ndim);
   checkGatherShapes('gather', x.shape, d, index);
+  if (x.ndim === 0) return gather(x.reshape([1]), 0, index.reshape([1])).reshape([]); // 0-d: as a 1-vector
   const y = Tensor._fromStorage(x._backend, x._backend.gather(x._view, d, index._view, x.dtype), index.shape, x.dtype);
   return record('gather', [x], y, (dy) => [scatterAdd(x.shape, d, index, dy)]);
 }

@@ -163,6 +163,7 @@ export function contiguous(x: Tensor): Tensor {
 export function cat(tensors: Tensor[], dim = 0): Tensor {
   if (!Array.isArray(tensors) || tensors.length === 0) throw new Error('cat: expected a non-empty list of tensors');
   const first = tensors[0];
+  if (first.ndim === 0) throw new Error('cat: zero-dimensional tensors cannot be concatenated; use stack');
   const d = normDim('cat', dim, first.ndim);
   tensors.forEach((t, i) => {
     first._checkSameBackend('cat', t);
@@ -220,5 +221,6 @@ export function repeat(x: Tensor, reps: number[]): Tensor {
   const shape = [...new Array<number>(reps.length - x.ndim).fill(1), ...x.shape];
   const interleaved = shape.flatMap((s) => [1, s]);
   const expanded = shape.flatMap((s, i) => [reps[i], s]);
-  return x.reshape(interleaved).expand(expanded).reshape(shape.map((s, i) => s * reps[i]));
+  const y = x.reshape(interleaved).expand(expanded).reshape(shape.map((s, i) => s * reps[i]));
+  return y._view.data === x._view.data ? y.clone() : y; // repeat always copies, as PyTorch
 }

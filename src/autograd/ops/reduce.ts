@@ -61,9 +61,14 @@ export function variance(x: Tensor, dim?: Dims, opts: VarOptions = {}): Tensor {
   return diff.mul(diff).sum(dims, opts.keepdim ?? false).div(Math.max(n - correction, 0));
 }
 
-/** std = sqrt(var)  — composite. */
+// std = sqrt(var)           dvar = dy / (2 std), 0 where std = 0 (PyTorch's std_backward; not NaN)
 export function std(x: Tensor, dim?: Dims, opts: VarOptions = {}): Tensor {
-  return variance(x, dim, opts).sqrt();
+  const v = variance(x, dim, opts);
+  const y = v.detach().sqrt();
+  return record('std', [v], y, (dy) => {
+    const s = v.sqrt(); // recomputed from v so that createGraph differentiates through it
+    return [where(s.eq(0), 0, dy.div(s.mul(2)))];
+  });
 }
 
 // y = max_i x_i              dy/dx_i = [x_i = y] / #ties   (evenly split among ties, as amax)
@@ -102,6 +107,7 @@ export function argReduce(op: 'argmax' | 'argmin', x: Tensor, dim?: number | nul
  */
 export function maxMinDim(op: 'max' | 'min', x: Tensor, dim: number, keepdim = false): { values: Tensor; indices: Tensor } {
   const d = normDim(op, dim, x.ndim);
+  checkNonEmpty(op, x, [d]);
   const indices = argReduce(op === 'max' ? 'argmax' : 'argmin', x, d, true);
   const values = x.ndim === 0 ? x.reshape([]) : x.gather(d, indices);
   return keepdim || x.ndim === 0 ? { values, indices } : { values: values.squeeze(d), indices: indices.squeeze(d) };

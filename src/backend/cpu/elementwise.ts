@@ -119,6 +119,8 @@ export function binaryKernel(op: BinaryOp, a: View<Arr>, b: View<Arr>, dtype: DT
     binaryRow(op, out, o, a.data, offs[0], inner[0], b.data, offs[1], inner[1], n);
     o += n;
   });
+  // bool arithmetic saturates (True + True = True), as PyTorch
+  if (dtype === 'bool') for (let i = 0; i < out.length; i++) out[i] = out[i] !== 0 ? 1 : 0;
   return out;
 }
 

@@ -8,7 +8,7 @@ import { allocTyped } from '../../tensor/dtype.js';
 import { binaryKernel, clampKernel, copyKernel, unaryKernel, whereKernel } from './elementwise.js';
 import { argReduceKernel, reduceKernel, softmaxKernel } from './reduce.js';
 import { matmulKernel } from './matmul.js';
-import { catKernel, embedKernel, gatherKernel, indexAddKernel, indexSelectKernel, scatterAddKernel } from './indexing.js';
+import { assignKernel, catKernel, embedKernel, gatherKernel, indexAddKernel, indexSelectKernel, scatterAddKernel } from './indexing.js';
 
 export class CpuBackend implements Backend<TypedArray> {
   readonly name = 'cpu';
@@ -22,6 +22,7 @@ export class CpuBackend implements Backend<TypedArray> {
   zeros(dtype: DType, size: number): TypedArray { return allocTyped(dtype, size); }
   toHost = copyKernel;
   storageSize(s: TypedArray): number { return s.length; }
+  assign = assignKernel;
 
   copy = copyKernel;
   unary = unaryKernel;

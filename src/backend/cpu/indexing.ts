@@ -11,6 +11,11 @@ import { forEachRow } from './strided.js';
 
 type Arr = TypedArray;
 
+/** In place: dst's viewed elements = src's (the two views share one shape). */
+export function assignKernel(dst: View<Arr>, src: View<Arr>): void {
+  copyInto(dst.data, dst.stride, dst.offset, src);
+}
+
 /** Copies view x into dst at dstOffset with the given dst strides (dst laid out by caller). */
 function copyInto(dst: Arr, dstStride: number[], dstOffset: number, x: View<Arr>): void {
   const src = x.data;
