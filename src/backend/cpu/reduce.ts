@@ -20,6 +20,19 @@ function reducedStrides(shape: number[], axes: number[]): number[] {
   return shape.map((_, d) => (axes.includes(d) ? 0 : ks[k++]));
 }
 
+/** sum of n elements from i with stride s; four independent accumulators when contiguous. */
+function sumRow(src: Arr, i: number, s: number, n: number): number {
+  let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+  if (s === 1) {
+    const e = i + n - (n % 4);
+    for (; i < e; i += 4) { a0 += src[i]; a1 += src[i + 1]; a2 += src[i + 2]; a3 += src[i + 3]; }
+    for (let j = 0; j < n % 4; j++) a0 += src[i + j];
+  } else {
+    for (let j = 0; j < n; j++, i += s) a0 += src[i];
+  }
+  return a0 + a1 + a2 + a3;
+}
+
 export function reduceKernel(op: ReduceOp, x: View<Arr>, axes: number[], dtype: DType): Arr {
   const kept = x.shape.filter((_, d) => !axes.includes(d));
   const size = numel(kept);
@@ -32,7 +45,7 @@ export function reduceKernel(op: ReduceOp, x: View<Arr>, axes: number[], dtype: 
       // the row runs along a reduced dim: keep the running value in a register
       let a = acc[o];
       switch (op) {
-        case 'sum': for (let j = 0; j < n; j++, i += si) a += src[i]; break;
+        case 'sum': a += sumRow(src, i, si, n); break;
         case 'prod': for (let j = 0; j < n; j++, i += si) a *= src[i]; break;
         case 'max': for (let j = 0; j < n; j++, i += si) { const v = src[i]; if (v > a || v !== v) a = v; } break;
         case 'min': for (let j = 0; j < n; j++, i += si) { const v = src[i]; if (v < a || v !== v) a = v; } break;

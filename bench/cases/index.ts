@@ -1,0 +1,8 @@
+// index.ts — every benchmark case, in table order. A new case goes in a file here and in this list.
+
+import type { BenchCase } from '../types.js';
+import { matmulCases } from './matmul.js';
+import { elementwiseCases } from './elementwise.js';
+import { mlpCase } from './mlp.js';
+
+export const CASES: BenchCase[] = [...matmulCases, ...elementwiseCases, mlpCase];

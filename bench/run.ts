@@ -1,0 +1,206 @@
+// run.ts — `npm run bench`: runs every case (bench/cases/) in every library column
+// (bench/libraries.ts) in this one process, prints a table and writes bench/results/latest.json
+// plus a timestamped copy. Options:
+//   --quick            fewer, shorter samples (a smoke run)
+//   --filter a,b       only cases whose name contains one of these substrings
+//   --libs x,y         only these columns (the baseline column is always kept, for the ratios)
+//   --no-malloc-tuning keep glibc's default allocator settings (see below)
+// Timings are medians per call, sampled round-robin across columns (bench/harness.ts).
+// Tests never assert timings, and npm test does not run this.
+
+import { spawnSync } from 'node:child_process';
+import { CASES } from './cases/index.js';
+import { collectGarbage, FULL, measure, QUICK, type Contestant } from './harness.js';
+import { BASELINE, LIBRARIES } from './libraries.js';
+import { formatTable, formatTargets, gitInfo, machineInfo, summarize, writeJson, type CaseResult, type CellResult } from './report.js';
+import type { BenchCase, Library, Runner } from './types.js';
+
+interface Args {
+  quick: boolean;
+  filter: string[];
+  libs: string[];
+  mallocTuning: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { quick: false, filter: [], libs: [], mallocTuning: true };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].split('=', 2);
+    const value = (): string[] => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new Error(`bench: ${flag} needs a value`);
+      return v.split(',').map((s) => s.trim()).filter(Boolean);
+    };
+    if (flag === '--quick') args.quick = true;
+    else if (flag === '--filter') args.filter.push(...value());
+    else if (flag === '--libs') args.libs.push(...value());
+    else if (flag === '--no-malloc-tuning') args.mallocTuning = false;
+    else if (flag === '--help' || flag === '-h') {
+      console.log('usage: npm run bench -- [--quick] [--filter case[,case]] [--libs lib[,lib]] [--no-malloc-tuning]');
+      console.log(`cases: ${CASES.map((c) => c.name).join(', ')}`);
+      console.log(`libs:  ${LIBRARIES.map((l) => l.name).join(', ')} (baseline ${BASELINE})`);
+      process.exit(0);
+    } else throw new Error(`bench: unknown argument '${argv[i]}' (try --help)`);
+  }
+  return args;
+}
+
+// Every op returns a fresh output array. glibc hands large freed blocks back to the kernel, so
+// the next output is page-faulted in afresh; on some VMs that costs ~10 µs per 4 KB page (10 ms
+// for a 4 MB tensor, several times the add itself) and which library pays it depends on GC
+// timing, so ratios turn to noise. We re-run ourselves with glibc keeping freed memory and using
+// transparent huge pages, which brings first-touch costs to what bare metal shows anyway.
+const MALLOC_TUNABLES = 'glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=1073741824';
+const CHILD_FLAG = 'TENSORLOOM_BENCH_TUNED';
+
+function respawnWithMallocTuning(): never {
+  const tunables = [process.env.GLIBC_TUNABLES, MALLOC_TUNABLES].filter(Boolean).join(':');
+  const child = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, GLIBC_TUNABLES: tunables, [CHILD_FLAG]: '1' },
+  });
+  if (child.error) throw child.error;
+  process.exit(child.status ?? 1);
+}
+
+interface Prepared {
+  lib: Library;
+  runner: Runner;
+  liveBefore: number;
+}
+
+/** Builds one case in every available column, times them side by side, checks and frees them. */
+async function runCase(c: BenchCase, libs: Library[], unavailable: Map<string, string>, args: Args): Promise<Record<string, CellResult>> {
+  const cells: Record<string, CellResult> = {};
+  const prepared: Prepared[] = [];
+  for (const lib of libs) {
+    if (unavailable.has(lib.name)) {
+      cells[lib.name] = { status: 'n/a', note: unavailable.get(lib.name) };
+      continue;
+    }
+    try {
+      await lib.activate();
+    } catch (e) {
+      const note = `backend unavailable: ${(e as Error).message}`;
+      unavailable.set(lib.name, note);
+      cells[lib.name] = { status: 'n/a', note };
+      console.error(`  ${lib.name}: ${note}`);
+      continue;
+    }
+    const liveBefore = lib.liveObjects?.() ?? 0;
+    try {
+      const runner = lib.prepare(c);
+      if (runner) prepared.push({ lib, runner, liveBefore });
+      else cells[lib.name] = { status: 'n/a', note: `no ${lib.family} version of this case` };
+    } catch (e) {
+      cells[lib.name] = { status: 'error', note: (e as Error).stack ?? String(e) };
+      console.error(`  ${c.name} on ${lib.name}: setup failed: ${(e as Error).message}`);
+    }
+  }
+
+  // a failing run() drops that column and the case is timed again without it
+  let live = prepared;
+  while (live.length) {
+    collectGarbage();
+    const contestants: Contestant[] = live.map(({ lib, runner }) => ({ run: () => runner.run(), before: () => lib.activate() }));
+    try {
+      const timings = await measure(contestants, args.quick ? QUICK : FULL);
+      live.forEach(({ lib }, k) => {
+        const t = timings[k];
+        cells[lib.name] = { status: 'ok', timing: t, ms: t.medianMs, rate: c.metric ? c.metric.amount / (t.medianMs / 1e3) : undefined };
+      });
+      break;
+    } catch (e) {
+      const bad = live.find(({ lib, runner }) => {
+        try {
+          void lib.activate();
+          runner.run();
+          return false;
+        } catch {
+          return true;
+        }
+      }) ?? live[0];
+      cells[bad.lib.name] = { status: 'error', note: (e as Error).stack ?? String(e) };
+      console.error(`  ${c.name} on ${bad.lib.name} failed: ${(e as Error).message}`);
+      live = live.filter((p) => p !== bad);
+    }
+  }
+
+  for (const { lib, runner, liveBefore } of prepared) {
+    const cell = cells[lib.name];
+    try {
+      await lib.activate();
+      if (cell?.status === 'ok') cell.check = runner.check?.();
+    } catch (e) {
+      console.error(`  ${c.name} on ${lib.name}: check failed: ${(e as Error).message}`);
+    } finally {
+      runner.dispose?.();
+    }
+    const leaked = (lib.liveObjects?.() ?? 0) - liveBefore;
+    if (cell && leaked > 0) {
+      cell.leaked = leaked;
+      console.error(`  warning: ${c.name} on ${lib.name} left ${leaked} live objects`);
+    }
+    if (cell?.status === 'ok') {
+      const rate = cell.rate !== undefined ? `  ${cell.rate.toFixed(2)} ${c.metric!.unit}` : '';
+      const t = cell.timing!;
+      console.log(`  ${c.name.padEnd(14)} ${lib.name.padEnd(12)} ${cell.ms!.toFixed(3).padStart(10)} ms${rate}  (${t.samples} samples x ${t.callsPerSample})`);
+    }
+  }
+  return cells;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  if (args.mallocTuning && process.platform === 'linux' && !process.env[CHILD_FLAG]) respawnWithMallocTuning();
+  const cases = args.filter.length ? CASES.filter((c) => args.filter.some((f) => c.name.includes(f))) : CASES;
+  if (!cases.length) throw new Error(`bench: no case matches --filter ${args.filter.join(',')} (cases: ${CASES.map((c) => c.name).join(', ')})`);
+  const unknown = args.libs.filter((n) => !LIBRARIES.some((l) => l.name === n));
+  if (unknown.length) throw new Error(`bench: unknown --libs ${unknown.join(',')} (have ${LIBRARIES.map((l) => l.name).join(', ')})`);
+  const wanted = args.libs.length ? new Set([...args.libs, BASELINE]) : null;
+  const libs = LIBRARIES.filter((l) => !wanted || wanted.has(l.name));
+
+  const date = new Date();
+  const t0 = performance.now();
+  const machine = machineInfo();
+  const tuned = !!process.env[CHILD_FLAG];
+  console.log(`tensorloom bench${args.quick ? ' (quick)' : ''}: ${machine.cpuModel} x${machine.cpuCount}, node ${machine.node}${tuned ? ', glibc malloc tuned' : ''}`);
+
+  const unavailable = new Map<string, string>();
+  const results: CaseResult[] = [];
+  for (const c of cases) {
+    const cells = await runCase(c, libs, unavailable, args);
+    const r = summarize(c, cells, libs.map((l) => l.name), BASELINE);
+    if (!r.checkOk) console.error(`  warning: ${c.name} results differ between libraries: ${JSON.stringify(r.checkDiff)}`);
+    results.push(r);
+  }
+
+  const names = libs.map((l) => l.name);
+  console.log('\n' + formatTable(results, names, BASELINE));
+  console.log(`ms = median per call; ratio = speed relative to ${BASELINE} (${BASELINE} ms / column ms); check = results agree across columns`);
+  const targets = formatTargets(results);
+  if (targets.length) console.log('\ntargets:\n' + targets.map((t) => '  ' + t).join('\n'));
+
+  const totalSeconds = (performance.now() - t0) / 1e3;
+  const paths = writeJson(
+    {
+      date: date.toISOString(),
+      args,
+      machine: { ...machine, glibcTunables: tuned ? process.env.GLIBC_TUNABLES : null },
+      git: gitInfo(),
+      timing: args.quick ? QUICK : FULL,
+      baseline: BASELINE,
+      libraries: libs.map((l) => ({ name: l.name, family: l.family, backend: l.backend, ...(unavailable.has(l.name) ? { unavailable: unavailable.get(l.name) } : l.info()) })),
+      cases: results,
+      targets: results.filter((r) => r.target).map((r) => ({ case: r.name, ...r.target })),
+      totalSeconds: +totalSeconds.toFixed(1),
+    },
+    date,
+  );
+  console.log(`\n${totalSeconds.toFixed(1)} s; wrote ${paths.join(', ')}`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

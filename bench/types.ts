@@ -1,0 +1,69 @@
+// types.ts — what a benchmark case and a library column are. A case names one unit of work
+// (one matmul, one training step), how much work it is (for GFLOP/s or GB/s), and how to set it
+// up in each library family; a library is one column of the table: a family plus a backend.
+// Adding a case = adding a BenchCase to a file in cases/; adding a backend = adding a Library.
+
+import type { Tensor } from '../src/index.js';
+
+/** The library families a case can be written for. Each family may have several backends. */
+export type Family = 'tensorloom' | 'tfjs';
+
+/** One prepared benchmark in one library: inputs are built, run() does one call of the work. */
+export interface Runner {
+  /** One timed call. It must leave nothing live behind (tfjs: wrap in tf.tidy). */
+  run(): void;
+  /** A few numbers from one call (untimed), compared across libraries to catch a wrong case. */
+  check?(): number[];
+  /** Frees the inputs (tfjs tensors). */
+  dispose?(): void;
+}
+
+export interface TensorloomContext {
+  /**
+   * Makes sure the work behind `t` is done. The CPU backend computes eagerly, so there this does
+   * nothing (no dataSync copy is billed to tensorloom); a lazy or GPU backend reads `t` back.
+   */
+  finish(t: Tensor): void;
+}
+
+export interface TfjsContext {
+  /** The tfjs-core module, with this column's backend active. */
+  tf: typeof import('@tensorflow/tfjs-core');
+}
+
+export interface Metric {
+  unit: 'GFLOP/s' | 'GB/s';
+  /** GFLOP or GB of work in one call: the rate is amount / seconds per call. */
+  amount: number;
+}
+
+export interface BenchCase {
+  /** Short, unique, used by --filter: 'matmul-512'. */
+  name: string;
+  /** What one call does, for the JSON report. */
+  description: string;
+  metric?: Metric;
+  /** A goal for the first column: speed (1 / time) at least `minRatio` × the baseline column's. */
+  target?: { minRatio: number; label: string };
+  /** Relative tolerance of the cross-library check (default 1e-3). */
+  checkTol?: number;
+  tensorloom?: (ctx: TensorloomContext) => Runner;
+  tfjs?: (ctx: TfjsContext) => Runner;
+}
+
+/** One column of the table. */
+export interface Library {
+  /** Column name: 'tensorloom', 'tfjs', later e.g. 'tensorloom-gpujs'. */
+  name: string;
+  family: Family;
+  /** Backend inside the family ('cpu', 'gpujs', ...). */
+  backend: string;
+  /** Selects the backend; throws if it is unavailable (the column then shows n/a). */
+  activate(): Promise<void>;
+  /** Builds the runner for a case, or returns null if the case has no version for this family. */
+  prepare(c: BenchCase): Runner | null;
+  /** Library version and anything else worth recording. */
+  info(): Record<string, string>;
+  /** Count of live library objects (tfjs tensors), to report a case that leaks. */
+  liveObjects?(): number;
+}
