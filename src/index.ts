@@ -22,3 +22,7 @@ export type { GradcheckOptions } from './autograd/gradcheck.js';
 export { setBackend, getBackend, registerBackend } from './backend/registry.js';
 export type { BackendName, BackendOptions } from './backend/registry.js';
 export type { Backend, View, UnaryOp, BinaryOp, ReduceOp } from './backend/backend.js';
+
+export * as nn from './layers/index.js';
+export * as optim from './optim/index.js';
+export * as io from './io/index.js';

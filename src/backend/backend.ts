@@ -25,6 +25,30 @@ export type BinaryOp =
 
 export type ReduceOp = 'sum' | 'max' | 'min' | 'prod';
 
+/**
+ * Geometry of a 2-D sliding window over an (N, C, H, W) input, shared by im2col/col2im and the
+ * pooling kernels. Window (oy, ox) covers input rows oy*sh - ph + i*dh (i < kh) and columns
+ * ox*sw - pw + j*dw (j < kw); positions outside [0,H) x [0,W) are padding. ph/pw are the
+ * top/left padding; bottom/right padding is implied by the output size (oh, ow), so asymmetric
+ * padding (conv's 'same') needs no extra field.
+ */
+export interface Window2d {
+  n: number; c: number; h: number; w: number;
+  kh: number; kw: number;
+  sh: number; sw: number;
+  ph: number; pw: number;
+  dh: number; dw: number;
+  oh: number; ow: number;
+}
+
+/** How avgPool2d divides a window's sum (PyTorch's count_include_pad / divisor_override). */
+export interface AvgPoolMode {
+  /** divide by the window size clipped to the padded input (true) or to the input (false) */
+  countIncludePad: boolean;
+  /** if > 0, divide by this instead */
+  divisorOverride: number;
+}
+
 export interface Backend<S = unknown> {
   readonly name: string;
 
@@ -75,4 +99,21 @@ export interface Backend<S = unknown> {
   indexSelect(x: View<S>, axis: number, index: View<S>, dtype: DType): S;
   /** Zeros of `shape` with src's slices added at rows `index` along axis (indexSelect's adjoint). */
   indexAdd(shape: number[], axis: number, index: View<S>, src: View<S>, dtype: DType): S;
+
+  // ---- sliding windows: convolution and pooling over (N, C, H, W) (geometry in Window2d) ----
+  /** Unfolds x (N,C,H,W) into columns (N, C*kh*kw, oh*ow); row (c*kh + i)*kw + j, zero padding. */
+  im2col(x: View<S>, g: Window2d, dtype: DType): S;
+  /** im2col's adjoint: scatter-adds columns (N, C*kh*kw, oh*ow) back into zeros (N,C,H,W). */
+  col2im(cols: View<S>, g: Window2d, dtype: DType): S;
+  /**
+   * Max over each window (padding counts as -inf, NaN wins) -> values (N,C,oh,ow) and, as
+   * int32, each maximum's flat index y*W + x within its (H, W) plane (first one on ties).
+   */
+  maxPool2d(x: View<S>, g: Window2d, dtype: DType): { values: S; indices: S };
+  /** maxPool2d's adjoint: zeros (N,C,H,W) with dy (N,C,oh,ow) added at each window's argmax. */
+  maxPool2dBackward(dy: View<S>, indices: View<S>, g: Window2d, dtype: DType): S;
+  /** Mean over each window (N,C,H,W) -> (N,C,oh,ow), the divisor chosen by `mode`. */
+  avgPool2d(x: View<S>, g: Window2d, mode: AvgPoolMode, dtype: DType): S;
+  /** avgPool2d's adjoint: each dy (N,C,oh,ow) spread evenly (same divisor) over its window. */
+  avgPool2dBackward(dy: View<S>, g: Window2d, mode: AvgPoolMode, dtype: DType): S;
 }

@@ -1,6 +1,6 @@
 // cpu/index.ts — the CPU backend: pure TypeScript, storage is a typed array per tensor.
 // This is the readable reference every other backend is tested against; each method
-// forwards to one kernel file (elementwise, reduce, matmul, indexing).
+// forwards to one kernel file (elementwise, reduce, matmul, indexing, conv).
 
 import type { Backend } from '../backend.js';
 import type { DType, TypedArray } from '../../tensor/dtype.js';
@@ -8,6 +8,7 @@ import { allocTyped } from '../../tensor/dtype.js';
 import { binaryKernel, clampKernel, copyKernel, unaryKernel, whereKernel } from './elementwise.js';
 import { argReduceKernel, reduceKernel, softmaxKernel } from './reduce.js';
 import { matmulKernel } from './matmul.js';
+import { avgPool2dBackwardKernel, avgPool2dKernel, col2imKernel, im2colKernel, maxPool2dBackwardKernel, maxPool2dKernel } from './conv.js';
 import { assignKernel, catKernel, embedKernel, gatherKernel, indexAddKernel, indexSelectKernel, scatterAddKernel } from './indexing.js';
 
 export class CpuBackend implements Backend<TypedArray> {
@@ -42,4 +43,11 @@ export class CpuBackend implements Backend<TypedArray> {
   scatterAdd = scatterAddKernel;
   indexSelect = indexSelectKernel;
   indexAdd = indexAddKernel;
+
+  im2col = im2colKernel;
+  col2im = col2imKernel;
+  maxPool2d = maxPool2dKernel;
+  maxPool2dBackward = maxPool2dBackwardKernel;
+  avgPool2d = avgPool2dKernel;
+  avgPool2dBackward = avgPool2dBackwardKernel;
 }
