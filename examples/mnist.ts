@@ -15,20 +15,20 @@ function flag(name: string, fallback: string): string {
 }
 
 /** 784-256-10 MLP on flattened images. */
-function mlp(): nn.Module & { forward(x: Tensor): Tensor } {
-  return new nn.Sequential(new nn.Flatten(), new nn.Linear(784, 256), new nn.ReLU(), new nn.Linear(256, 10)) as never;
+function mlp(): nn.Sequential {
+  return new nn.Sequential(new nn.Flatten(), new nn.Linear(784, 256), new nn.ReLU(), new nn.Linear(256, 10));
 }
 
 /** conv(1→8, 5x5) relu pool2 → conv(8→16, 5x5) relu pool2 → linear(16·7·7 → 10). */
-function cnn(): nn.Module & { forward(x: Tensor): Tensor } {
+function cnn(): nn.Sequential {
   return new nn.Sequential(
     new nn.Conv2d(1, 8, 5, { padding: 2 }), new nn.ReLU(), new nn.MaxPool2d(2), // (B, 8, 14, 14)
     new nn.Conv2d(8, 16, 5, { padding: 2 }), new nn.ReLU(), new nn.MaxPool2d(2), // (B, 16, 7, 7)
     new nn.Flatten(), new nn.Linear(16 * 7 * 7, 10), // (B, 10)
-  ) as never;
+  );
 }
 
-function accuracy(model: nn.Module & { forward(x: Tensor): Tensor }, data: Split, batch: number): number {
+function accuracy(model: nn.Sequential, data: Split, batch: number): number {
   model.eval();
   let correct = 0;
   noGrad(() => {
@@ -42,7 +42,7 @@ function accuracy(model: nn.Module & { forward(x: Tensor): Tensor }, data: Split
   return correct / data.n;
 }
 
-function train(name: string, model: nn.Module & { forward(x: Tensor): Tensor }, data: { train: Split; test: Split }, epochs: number, batch: number, lr: number): void {
+function train(name: string, model: nn.Sequential, data: { train: Split; test: Split }, epochs: number, batch: number, lr: number): void {
   const opt = new optim.Adam(model.parameters(), { lr });
   const lossFn = new nn.CrossEntropyLoss();
   const steps = Math.ceil(data.train.n / batch);

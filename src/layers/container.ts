@@ -3,6 +3,7 @@
 // Reference: torch.nn.Sequential, torch.nn.ModuleList.
 
 import { Module } from './module.js';
+import type { Tensor } from '../tensor/tensor.js';
 
 /** Runs its modules in order: y = m_n(…m_1(m_0(x))). */
 export class Sequential extends Module {
@@ -13,10 +14,11 @@ export class Sequential extends Module {
   }
   get length(): number { return this.list.length; }
   at(i: number): Module { return this.list[i < 0 ? i + this.list.length : i]; }
-  forward(x: unknown): unknown {
-    let y = x;
-    for (const m of this.list) y = (m.forward as (a: unknown) => unknown)(y);
-    return y;
+  /** Typed for the common tensor-in, tensor-out case; each child gets the previous output. */
+  forward(x: Tensor): Tensor {
+    let y: unknown = x;
+    for (const m of this.list) y = (m.forward as (a: unknown) => unknown).call(m, y);
+    return y as Tensor;
   }
 }
 
