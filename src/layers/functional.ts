@@ -12,3 +12,4 @@ export { relu, gelu, silu, softmax, logSoftmax } from './activation.js';
 export {
   crossEntropy, nllLoss, mseLoss, l1Loss, binaryCrossEntropy, binaryCrossEntropyWithLogits,
 } from './loss.js';
+export { scaledDotProductAttention, multiHeadAttentionForward } from './attention.js';

@@ -12,6 +12,11 @@ export { Embedding } from './embedding.js';
 export { LayerNorm, BatchNorm1d, BatchNorm2d } from './norm.js';
 export { ReLU, GELU, Tanh, Sigmoid, SiLU, Softmax, LogSoftmax, Identity } from './activation.js';
 export { Flatten, Unflatten } from './shape.js';
+export { MultiheadAttention } from './attention.js';
+export {
+  TransformerEncoderLayer, TransformerEncoder, TransformerDecoderLayer, TransformerDecoder, generateSquareSubsequentMask,
+} from './transformer.js';
+export { PositionalEncoding } from './positional.js';
 export { CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, BCEWithLogitsLoss, BCELoss } from './loss.js';
 export * as functional from './functional.js';
 export * as init from './init.js';
