@@ -29,3 +29,29 @@ export function randomInts(n: number, seed: number, high: number): Int32Array {
   for (let i = 0; i < n; i++) out[i] = Math.floor(r() * high);
   return out;
 }
+
+/**
+ * Host copy of `data` (row-major, of `shape`) with its axes permuted: out axis i is input axis
+ * perm[i], as tf.transpose / Tensor.permute. Used to hand one library's weight layout to another,
+ * e.g. a conv weight (outC, inC, kh, kw) to tfjs's (kh, kw, inC, outC) with perm [2, 3, 1, 0].
+ */
+export function permute(data: Float32Array, shape: number[], perm: number[]): Float32Array {
+  const n = shape.length;
+  const inStride = new Array<number>(n);
+  for (let d = n - 1, s = 1; d >= 0; s *= shape[d--]) inStride[d] = s;
+  const outShape = perm.map((p) => shape[p]);
+  const stride = perm.map((p) => inStride[p]); // input stride of each output axis
+  const out = new Float32Array(data.length);
+  const idx = new Array<number>(n).fill(0);
+  let src = 0;
+  for (let i = 0; i < out.length; i++) {
+    out[i] = data[src];
+    for (let d = n - 1; d >= 0; d--) { // odometer over the output index, last axis fastest
+      src += stride[d];
+      if (++idx[d] < outShape[d]) break;
+      src -= stride[d] * outShape[d];
+      idx[d] = 0;
+    }
+  }
+  return out;
+}

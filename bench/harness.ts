@@ -24,6 +24,13 @@ export interface TimingOptions {
 export const FULL: TimingOptions = { warmupMs: 500, warmupCalls: 2, sampleMs: 25, budgetMs: 1500, minSamples: 5, maxSamples: 40 };
 export const QUICK: TimingOptions = { warmupMs: 150, warmupCalls: 1, sampleMs: 10, budgetMs: 300, minSamples: 3, maxSamples: 10 };
 
+/** `opts` with each of `limits` applied where it is lower (every option only costs time as it grows). */
+export function lowerTo(opts: TimingOptions, limits: Partial<TimingOptions> = {}): TimingOptions {
+  const out = { ...opts };
+  for (const k of Object.keys(limits) as (keyof TimingOptions)[]) out[k] = Math.min(out[k], limits[k]!);
+  return out;
+}
+
 export interface Timing {
   /** Median milliseconds per call: the number reported. */
   medianMs: number;

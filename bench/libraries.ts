@@ -1,14 +1,14 @@
 // libraries.ts — the columns of the benchmark table. tensorloom's CPU backend is the first
-// column (the one targets are about), tfjs-core with its CPU backend is the baseline. A new
+// column (the one targets are about), tfjs (core + layers) on its CPU backend is the baseline. A new
 // tensorloom backend (e.g. 'gpujs') is one more entry: family 'tensorloom', its own activate()
 // and a finish() that reads results back, so every tensorloom case runs on it unchanged.
 
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
+// the union package: tfjs-core, tfjs-layers and the cpu backend, and (unlike tfjs-core's Node
+// build alone) it registers the gradients and chained ops that tf.grads and optimizers need
+import * as tf from '@tensorflow/tfjs';
 import * as tl from '../src/index.js';
-import { registerTfjsGradients } from './tfjs-gradients.js';
 import type { BenchCase, Library, Runner, TensorloomContext } from './types.js';
 
 const require = createRequire(import.meta.url);
@@ -46,7 +46,6 @@ const tfjsCpu: Library = {
   backend: 'cpu',
   activate: async () => {
     if (tf.getBackend() === 'cpu') return; // (getBackend() is undefined before the first setBackend)
-    registerTfjsGradients();
     const ok = await quietly(async () => {
       const set = await tf.setBackend('cpu');
       tf.scalar(0).dispose(); // the first write prints an 'install tfjs-node' banner
@@ -55,7 +54,13 @@ const tfjsCpu: Library = {
     if (!ok) throw new Error('tfjs: the cpu backend failed to initialize');
   },
   prepare: (c: BenchCase): Runner | null => (c.tfjs ? c.tfjs({ tf }) : null),
-  info: () => ({ version: tf.version_core, backendCpu: versionOf('@tensorflow/tfjs-backend-cpu'), backend: tf.getBackend() }),
+  info: () => ({
+    version: tf.version.tfjs,
+    core: tf.version_core,
+    layers: tf.version_layers,
+    backendCpu: versionOf('@tensorflow/tfjs-backend-cpu'),
+    backend: tf.getBackend(),
+  }),
   liveObjects: () => tf.memory().numTensors,
 };
 

@@ -10,7 +10,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { CASES } from './cases/index.js';
-import { collectGarbage, FULL, measure, QUICK, type Contestant } from './harness.js';
+import { collectGarbage, FULL, lowerTo, measure, QUICK, type Contestant } from './harness.js';
 import { BASELINE, LIBRARIES } from './libraries.js';
 import { formatTable, formatTargets, gitInfo, machineInfo, summarize, writeJson, type CaseResult, type CellResult } from './report.js';
 import type { BenchCase, Library, Runner } from './types.js';
@@ -104,7 +104,7 @@ async function runCase(c: BenchCase, libs: Library[], unavailable: Map<string, s
     collectGarbage();
     const contestants: Contestant[] = live.map(({ lib, runner }) => ({ run: () => runner.run(), before: () => lib.activate() }));
     try {
-      const timings = await measure(contestants, args.quick ? QUICK : FULL);
+      const timings = await measure(contestants, lowerTo(args.quick ? QUICK : FULL, c.timing));
       live.forEach(({ lib }, k) => {
         const t = timings[k];
         cells[lib.name] = { status: 'ok', timing: t, ms: t.medianMs, rate: c.metric ? c.metric.amount / (t.medianMs / 1e3) : undefined };
@@ -144,7 +144,7 @@ async function runCase(c: BenchCase, libs: Library[], unavailable: Map<string, s
     if (cell?.status === 'ok') {
       const rate = cell.rate !== undefined ? `  ${cell.rate.toFixed(2)} ${c.metric!.unit}` : '';
       const t = cell.timing!;
-      console.log(`  ${c.name.padEnd(14)} ${lib.name.padEnd(12)} ${cell.ms!.toFixed(3).padStart(10)} ms${rate}  (${t.samples} samples x ${t.callsPerSample})`);
+      console.log(`  ${c.name.padEnd(18)} ${lib.name.padEnd(12)} ${cell.ms!.toFixed(3).padStart(10)} ms${rate}  (${t.samples} samples x ${t.callsPerSample})`);
     }
   }
   return cells;

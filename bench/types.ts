@@ -4,6 +4,7 @@
 // Adding a case = adding a BenchCase to a file in cases/; adding a backend = adding a Library.
 
 import type { Tensor } from '../src/index.js';
+import type { TimingOptions } from './harness.js';
 
 /** The library families a case can be written for. Each family may have several backends. */
 export type Family = 'tensorloom' | 'tfjs';
@@ -27,8 +28,8 @@ export interface TensorloomContext {
 }
 
 export interface TfjsContext {
-  /** The tfjs-core module, with this column's backend active. */
-  tf: typeof import('@tensorflow/tfjs-core');
+  /** The @tensorflow/tfjs module (core ops, tf.layers, tf.train), with this column's backend active. */
+  tf: typeof import('@tensorflow/tfjs');
 }
 
 export interface Metric {
@@ -47,6 +48,11 @@ export interface BenchCase {
   target?: { minRatio: number; label: string };
   /** Relative tolerance of the cross-library check (default 1e-3). */
   checkTol?: number;
+  /**
+   * Lower limits for a case with a call of seconds in some column (tfjs's conv backward): fewer
+   * warmup calls and samples. They can only lower the run's options, so --quick stays quicker.
+   */
+  timing?: Partial<TimingOptions>;
   tensorloom?: (ctx: TensorloomContext) => Runner;
   tfjs?: (ctx: TfjsContext) => Runner;
 }

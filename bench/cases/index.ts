@@ -4,5 +4,7 @@ import type { BenchCase } from '../types.js';
 import { matmulCases } from './matmul.js';
 import { elementwiseCases } from './elementwise.js';
 import { mlpCase } from './mlp.js';
+import { convCases } from './conv.js';
+import { trainCases } from './train.js';
 
-export const CASES: BenchCase[] = [...matmulCases, ...elementwiseCases, mlpCase];
+export const CASES: BenchCase[] = [...matmulCases, ...elementwiseCases, mlpCase, ...convCases, ...trainCases];

@@ -4,7 +4,7 @@
 // B = 64. Both libraries start from the same weights, so loss and gradients must agree.
 // Linear is x @ W^T + b with W (out, in), as torch.nn.Linear (so matmul sees a transposed view).
 
-import type * as tfjs from '@tensorflow/tfjs-core';
+import type * as tfjs from '@tensorflow/tfjs';
 import * as tl from '../../src/index.js';
 import { randomInts, uniform } from '../data.js';
 import type { BenchCase } from '../types.js';
