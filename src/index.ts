@@ -6,7 +6,7 @@ export type { NestedArray, BackwardOptions } from './tensor/tensor.js';
 export type { DType, TypedArray } from './tensor/dtype.js';
 export {
   tensor, zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye,
-  rand, randn, randint, randperm,
+  rand, randn, randint, randperm, multinomial,
 } from './tensor/creation.js';
 export type { CreateOptions, TensorOptions } from './tensor/creation.js';
 export { manualSeed } from './tensor/random.js';

@@ -13,3 +13,5 @@ export {
   crossEntropy, nllLoss, mseLoss, l1Loss, binaryCrossEntropy, binaryCrossEntropyWithLogits,
 } from './loss.js';
 export { scaledDotProductAttention, multiHeadAttentionForward } from './attention.js';
+export { rnnForward } from './rnn.js';
+export { rnnCell, lstmCell, gruCell } from './rnn_cells.js';

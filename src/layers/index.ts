@@ -12,6 +12,8 @@ export { Embedding } from './embedding.js';
 export { LayerNorm, BatchNorm1d, BatchNorm2d } from './norm.js';
 export { ReLU, GELU, Tanh, Sigmoid, SiLU, Softmax, LogSoftmax, Identity } from './activation.js';
 export { Flatten, Unflatten } from './shape.js';
+export { RNN, LSTM, GRU } from './rnn.js';
+export { RNNCell, LSTMCell, GRUCell } from './rnn_cells.js';
 export { MultiheadAttention } from './attention.js';
 export {
   TransformerEncoderLayer, TransformerEncoder, TransformerDecoderLayer, TransformerDecoder, generateSquareSubsequentMask,

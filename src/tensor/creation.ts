@@ -7,7 +7,7 @@ import type { DType, TypedArray } from './dtype.js';
 import { allocTyped, dtypeOfTyped, isDType, isFloating } from './dtype.js';
 import { checkShape, fmt, numel } from './shape.js';
 import { fromHost, Tensor, type NestedArray } from './tensor.js';
-import { fillNormal, fillUniform, permutation, randomInt } from './random.js';
+import { fillNormal, fillUniform, permutation, random as randomUniform, randomInt } from './random.js';
 
 export interface CreateOptions {
   dtype?: DType;
@@ -187,4 +187,32 @@ export function randint(low: number, high: number, shape: number[], opts: Create
 export function randperm(n: number, opts: CreateOptions = {}): Tensor {
   if (!Number.isInteger(n) || n < 0) throw new Error(`randperm: n must be a non-negative integer, got ${n}`);
   return finish(fromHost(permutation(n), [n], 'int32'), opts);
+}
+
+/**
+ * Draws `numSamples` category indices per row of non-negative weights `probs` (1-D (C) or
+ * 2-D (N, C); rows need not sum to 1), as torch.multinomial. Without replacement each index is
+ * drawn at most once per row. Returns int32 (numSamples) or (N, numSamples).
+ */
+export function multinomial(probs: Tensor, numSamples: number, opts: { replacement?: boolean } = {}): Tensor {
+  if (probs.ndim !== 1 && probs.ndim !== 2) throw new Error(`multinomial: probs must be 1-D or 2-D, got shape ${fmt(probs.shape)}`);
+  const C = probs.shape[probs.ndim - 1], N = probs.ndim === 2 ? probs.shape[0] : 1;
+  const replacement = opts.replacement ?? false;
+  if (!Number.isInteger(numSamples) || numSamples <= 0) throw new Error(`multinomial: numSamples must be a positive integer, got ${numSamples}`);
+  if (!replacement && numSamples > C) throw new Error(`multinomial: cannot draw ${numSamples} samples from ${C} categories without replacement`);
+  const w = probs.dataSync();
+  const out = new Int32Array(N * numSamples);
+  for (let r = 0; r < N; r++) {
+    const row = Array.from(w.subarray(r * C, (r + 1) * C));
+    if (row.some((v) => !(v >= 0) || !Number.isFinite(v))) throw new Error(`multinomial: row ${r} has a negative, infinite or NaN weight`);
+    for (let s = 0; s < numSamples; s++) {
+      const total = row.reduce((a, b) => a + b, 0);
+      if (total <= 0) throw new Error(`multinomial: row ${r} has no positive weight left to sample`);
+      let u = randomUniform() * total, i = 0;
+      while (i < C - 1 && (u >= row[i] || row[i] === 0)) { u -= row[i]; i++; }
+      out[r * numSamples + s] = i;
+      if (!replacement) row[i] = 0;
+    }
+  }
+  return fromHost(out, probs.ndim === 2 ? [N, numSamples] : [numSamples], 'int32');
 }
