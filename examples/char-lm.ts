@@ -31,7 +31,7 @@ class TransformerLM extends nn.Module {
     this.head = this.registerModule('head', new nn.Linear(C, V));
   }
   forward(ids: Tensor): Tensor {
-    const x = this.pos.forward(this.embed.forward(ids).mul(Math.sqrt(this.embed.weight.shape[1]))); // (B, T, C)
+    const x = this.pos.forward(this.embed.forward(ids)); // (B, T, C)
     const h = this.encoder.forward(x, { isCausal: true }); // (B, T, C), position t sees 0..t
     return this.head.forward(this.norm.forward(h)); // (B, T, V)
   }
