@@ -6,5 +6,7 @@ import { elementwiseCases } from './elementwise.js';
 import { mlpCase } from './mlp.js';
 import { convCases } from './conv.js';
 import { trainCases } from './train.js';
+import { attentionCases } from './attention.js';
+import { sequenceCases } from './sequence.js';
 
-export const CASES: BenchCase[] = [...matmulCases, ...elementwiseCases, mlpCase, ...convCases, ...trainCases];
+export const CASES: BenchCase[] = [...matmulCases, ...elementwiseCases, mlpCase, ...convCases, ...trainCases, ...attentionCases, ...sequenceCases];
