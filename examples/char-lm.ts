@@ -24,8 +24,8 @@ class TransformerLM extends nn.Module {
   constructor(V: number, C: number, heads: number, layers: number, maxLen: number) {
     super();
     this.embed = this.registerModule('embed', new nn.Embedding(V, C));
-    this.pos = this.registerModule('pos', new nn.PositionalEncoding(C, { maxLen, dropout: 0.1, batchFirst: true }));
-    const layer = new nn.TransformerEncoderLayer(C, heads, { dimFeedforward: 4 * C, dropout: 0.1, batchFirst: true, normFirst: true });
+    this.pos = this.registerModule('pos', new nn.PositionalEncoding(C, { maxLen, dropout: 0, batchFirst: true }));
+    const layer = new nn.TransformerEncoderLayer(C, heads, { dimFeedforward: 4 * C, dropout: 0, batchFirst: true, normFirst: true });
     this.encoder = this.registerModule('encoder', new nn.TransformerEncoder(layer, layers));
     this.norm = this.registerModule('norm', new nn.LayerNorm(C));
     this.head = this.registerModule('head', new nn.Linear(C, V));
@@ -55,7 +55,7 @@ class LstmLM extends nn.Module {
 }
 
 const kind = flag('model', 'transformer');
-const steps = Number(flag('steps', kind === 'lstm' ? '600' : '500'));
+const steps = Number(flag('steps', '600'));
 const T = Number(flag('seq', '64'));
 const B = Number(flag('batch', '16'));
 const temperature = Number(flag('temperature', '0.8'));
@@ -86,8 +86,9 @@ const valBatches = Array.from({ length: 16 }, (_, k) =>
 const model: nn.Module & { forward(ids: Tensor): Tensor } = kind === 'lstm' ? new LstmLM(V, 64, 256) : new TransformerLM(V, 64, 4, 2, T);
 const nParams = model.parameters().reduce((s, p) => s + p.numel(), 0);
 console.log(`${kind} language model: ${nParams} parameters; ${steps} steps of ${B}x${T} characters`);
-const opt = new optim.AdamW(model.parameters(), { lr: 3e-3, weightDecay: 0.01 });
-const schedule = new optim.lrScheduler.OneCycleLR(opt, { maxLr: 3e-3, totalSteps: steps, pctStart: 0.1 });
+const lr = Number(flag('lr', '0.01'));
+const opt = new optim.AdamW(model.parameters(), { lr, weightDecay: 0.01 });
+const schedule = new optim.lrScheduler.OneCycleLR(opt, { maxLr: lr, totalSteps: steps, pctStart: 0.1 });
 const lossFn = new nn.CrossEntropyLoss();
 
 function validationLoss(): number {
