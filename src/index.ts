@@ -26,3 +26,4 @@ export type { Backend, View, UnaryOp, BinaryOp, ReduceOp } from './backend/backe
 export * as nn from './layers/index.js';
 export * as optim from './optim/index.js';
 export * as io from './io/index.js';
+export * as nlp from './nlp/index.js';
