@@ -7,8 +7,6 @@ export { Vocab, BERT_SPECIALS } from './vocab.js';
 export type { VocabBuildOptions, VocabJSON } from './vocab.js';
 export { WordPieceTokenizer } from './wordpiece.js';
 export type { WordPieceOptions, WordPieceTrainOptions, DecodeOptions, WordPieceJSON } from './wordpiece.js';
-// W2V export { Word2Vec } from './word2vec.js';
-// W2V export { skipGramPairs } from './skipgram.js';
 export { maskTokens } from './mlm.js';
 export type { MaskTokensOptions } from './mlm.js';
 export { makeNspPairs, packPair } from './nsp.js';
