@@ -41,9 +41,12 @@ export interface Timing {
   warmupCalls: number;
 }
 
-/** One column's work: `run` is one call, `before` runs (untimed) ahead of each of its samples. */
+/**
+ * One column's work: `run` is one call (a promise for work on other threads, such as Word2Vec's
+ * workers, is awaited), `before` runs (untimed) ahead of each of its samples.
+ */
 export interface Contestant {
-  run: () => void;
+  run: () => void | Promise<void>;
   before?: () => Promise<void>;
 }
 
@@ -54,12 +57,13 @@ const median = (xs: number[]): number => {
 };
 
 /** Runs fn until both minimums are reached; returns [calls, ms of the last call]. */
-function warmup(fn: () => void, opts: TimingOptions): [number, number] {
+async function warmup(fn: () => void | Promise<void>, opts: TimingOptions): Promise<[number, number]> {
   let calls = 0, last = 0;
   const start = performance.now();
   while (calls < opts.warmupCalls || performance.now() - start < opts.warmupMs) {
     const t0 = performance.now();
-    fn();
+    const pending = fn();
+    if (pending) await pending;
     last = performance.now() - t0;
     calls++;
   }
@@ -71,7 +75,7 @@ export async function measure(contestants: Contestant[], opts: TimingOptions): P
   const state: { warmupCalls: number; callsPerSample: number; spent: number; perCall: number[] }[] = [];
   for (const c of contestants) {
     await c.before?.();
-    const [warmupCalls, last] = warmup(c.run, opts);
+    const [warmupCalls, last] = await warmup(c.run, opts);
     const callsPerSample = Math.max(1, Math.round(opts.sampleMs / Math.max(last, 1e-3)));
     state.push({ warmupCalls, callsPerSample, spent: 0, perCall: [] });
   }
@@ -84,7 +88,10 @@ export async function measure(contestants: Contestant[], opts: TimingOptions): P
       await contestants[k].before?.();
       const fn = contestants[k].run;
       const t0 = performance.now();
-      for (let i = 0; i < s.callsPerSample; i++) fn();
+      for (let i = 0; i < s.callsPerSample; i++) {
+        const pending = fn();
+        if (pending) await pending;
+      }
       const ms = performance.now() - t0;
       s.spent += ms;
       s.perCall.push(ms / s.callsPerSample);

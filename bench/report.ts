@@ -56,8 +56,12 @@ export function summarize(c: BenchCase, cells: Record<string, CellResult>, libs:
     if ((checkDiff[lib] ?? 0) > (c.checkTol ?? 1e-3)) checkOk = false;
   }
   const first = libs[0];
+  const firstRate = cells[first]?.rate;
+  const targetRatio = c.target?.referenceRate !== undefined
+    ? (firstRate !== undefined ? firstRate / c.target.referenceRate : null)
+    : ratios[first] ?? null;
   const target = c.target && first !== baseline
-    ? { label: c.target.label, minRatio: c.target.minRatio, library: first, ratio: ratios[first] ?? null, met: (ratios[first] ?? 0) >= c.target.minRatio }
+    ? { label: c.target.label, minRatio: c.target.minRatio, library: first, ratio: targetRatio, met: (targetRatio ?? 0) >= c.target.minRatio }
     : undefined;
   return {
     name: c.name,

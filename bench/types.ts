@@ -11,8 +11,8 @@ export type Family = 'tensorloom' | 'tfjs';
 
 /** One prepared benchmark in one library: inputs are built, run() does one call of the work. */
 export interface Runner {
-  /** One timed call. It must leave nothing live behind (tfjs: wrap in tf.tidy). */
-  run(): void;
+  /** One timed call (a returned promise is awaited). It must leave nothing live behind (tfjs: wrap in tf.tidy). */
+  run(): void | Promise<void>;
   /** A few numbers from one call (untimed), compared across libraries to catch a wrong case. */
   check?(): number[];
   /** Frees the inputs (tfjs tensors). */
@@ -33,8 +33,8 @@ export interface TfjsContext {
 }
 
 export interface Metric {
-  unit: 'GFLOP/s' | 'GB/s';
-  /** GFLOP or GB of work in one call: the rate is amount / seconds per call. */
+  unit: 'GFLOP/s' | 'GB/s' | 'words/s';
+  /** GFLOP, GB or words of work in one call: the rate is amount / seconds per call. */
   amount: number;
 }
 
@@ -44,8 +44,12 @@ export interface BenchCase {
   /** What one call does, for the JSON report. */
   description: string;
   metric?: Metric;
-  /** A goal for the first column: speed (1 / time) at least `minRatio` × the baseline column's. */
-  target?: { minRatio: number; label: string };
+  /**
+   * A goal for the first column: speed (1 / time) at least `minRatio` × the baseline column's, or,
+   * with `referenceRate` (for a case no other library runs), a rate at least `minRatio` × that
+   * fixed number in the metric's unit (e.g. word2vec.c's words/s on this machine).
+   */
+  target?: { minRatio: number; label: string; referenceRate?: number };
   /** Relative tolerance of the cross-library check (default 1e-3). */
   checkTol?: number;
   /**

@@ -8,5 +8,6 @@ import { convCases } from './conv.js';
 import { trainCases } from './train.js';
 import { attentionCases } from './attention.js';
 import { sequenceCases } from './sequence.js';
+import { word2vecCases } from './word2vec.js';
 
-export const CASES: BenchCase[] = [...matmulCases, ...elementwiseCases, mlpCase, ...convCases, ...trainCases, ...attentionCases, ...sequenceCases];
+export const CASES: BenchCase[] = [...matmulCases, ...elementwiseCases, mlpCase, ...convCases, ...trainCases, ...attentionCases, ...sequenceCases, ...word2vecCases];

@@ -26,6 +26,11 @@ export class ProgressBar {
     }
   }
 
+  /** Draws the bar complete (the last progress report may come before the very end). */
+  finish(fields: Record<string, string | number> = {}): void {
+    this.update(this.total, fields);
+  }
+
   get seconds(): number {
     return (Date.now() - this.start) / 1000;
   }
