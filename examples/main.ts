@@ -26,7 +26,7 @@ function word2vecDemo(): void {
   const w2v = new nlp.Word2Vec({ vectorSize: 100, window: 5, negative: 5, minCount: 5, sample: 1e-3, epochs: 5, seed: 1 });
   let bar: ProgressBar | null = null;
   const t0 = Date.now();
-  w2v.train(sentences, {
+  w2v.trainSync(sentences, {
     onProgress: (p) => {
       bar ??= new ProgressBar('word2vec', p.totalWords, 'words');
       bar.update(p.wordsProcessed, { epoch: `${p.epoch + 1}/5`, alpha: p.alpha });

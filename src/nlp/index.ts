@@ -8,7 +8,7 @@ export type { VocabBuildOptions, VocabJSON } from './vocab.js';
 export { WordPieceTokenizer } from './wordpiece.js';
 export type { WordPieceOptions, WordPieceTrainOptions, DecodeOptions, WordPieceJSON } from './wordpiece.js';
 export { Word2Vec } from './word2vec.js';
-export type { Word2VecOptions, Word2VecProgress, Word2VecTrainOptions } from './word2vec.js';
+export type { Word2VecOptions, Word2VecProgress, Word2VecTrainOptions, Word2VecTrainResult } from './word2vec.js';
 export { skipGramPairs } from './skipgram.js';
 export { maskTokens } from './mlm.js';
 export type { MaskTokensOptions } from './mlm.js';

@@ -333,14 +333,13 @@ export interface SgnsJob {
 /**
  * TrainModelThread of word2vec.c for skip-gram with negative sampling: for each epoch, each
  * sentence of the share, subsampled, and each center word in it, trains every (center, context)
- * pair of its dynamic window with sgnsStepFast against `negative` noise words. Every
+ * pair of its dynamic window with sgnsStepFast against `negative` noise words (trainSentence). Every
  * ALPHA_UPDATE_WORDS words it publishes its progress and recomputes the learning rate from all
  * threads' progress; `onTick(wordsDone, alpha)` then lets the caller report it.
  */
 export function trainSgns(arrays: SgnsArrays, job: SgnsJob, onTick?: (wordsDone: number, alpha: number) => void): void {
   const { syn0, syn1neg, table, keep, corpus, sentenceStarts, progress } = arrays;
   const { dim, window, negative, slot } = job;
-  const tableScale = table.length / 4294967296;
   const sen = new Int32Array(MAX_SENTENCE_LENGTH);
   const targets = new Int32Array(negative + 1);
   const g = new Float64Array(negative + 6);
@@ -372,27 +371,40 @@ export function trainSgns(arrays: SgnsArrays, job: SgnsJob, onTick?: (wordsDone:
           }
           sen[len++] = w;
         }
-        // every center word with the contexts of its dynamic window
-        for (let i = 0; i < len; i++) {
-          const word = sen[i];
-          s = nextState(s);
-          const reduced = window - (mix32(s) % window);
-          const last = Math.min(len - 1, i + reduced);
-          for (let j = Math.max(0, i - reduced); j <= last; j++) {
-            if (j === i) continue;
-            // targets: the center word, then `negative` noise words (a draw of the center itself is skipped)
-            targets[0] = word;
-            let n = 1;
-            for (let d = 0; d < negative; d++) {
-              s = nextState(s);
-              const t = table[(mix32(s) * tableScale) | 0];
-              if (t !== word) targets[n++] = t;
-            }
-            sgnsStepFast(syn0, syn1neg, dim, sen[j] * dim, targets, n, alpha, g, neu1e);
-          }
-        }
+        s = trainSentence(syn0, syn1neg, table, sen, len, dim, window, negative, alpha, s, targets, g, neu1e);
       }
     }
   }
   progress[slot] += wordCount - lastWordCount;
+}
+
+/**
+ * One subsampled sentence piece sen[0..len) of trainSgns: every center word with the contexts of
+ * its dynamic window, each pair against `negative` noise words. Returns the generator state.
+ */
+function trainSentence(
+  syn0: Float32Array, syn1neg: Float32Array, table: Int32Array, sen: Int32Array, len: number,
+  dim: number, window: number, negative: number, alpha: number, s: number,
+  targets: Int32Array, g: Float64Array, neu1e: Float64Array,
+): number {
+  const tableScale = table.length / 4294967296;
+  for (let i = 0; i < len; i++) {
+    const word = sen[i];
+    s = nextState(s);
+    const reduced = window - (mix32(s) % window);
+    const last = Math.min(len - 1, i + reduced);
+    for (let j = Math.max(0, i - reduced); j <= last; j++) {
+      if (j === i) continue;
+      // targets: the center word, then `negative` noise words (a draw of the center itself is skipped)
+      targets[0] = word;
+      let n = 1;
+      for (let d = 0; d < negative; d++) {
+        s = nextState(s);
+        const t = table[(mix32(s) * tableScale) | 0];
+        if (t !== word) targets[n++] = t;
+      }
+      sgnsStepFast(syn0, syn1neg, dim, sen[j] * dim, targets, n, alpha, g, neu1e);
+    }
+  }
+  return s;
 }
