@@ -15,6 +15,7 @@ type Arr = TypedArray;
 
 let packA: Float64Array = new Float64Array(0);
 let packB: Float64Array = new Float64Array(0);
+const edge = new Float64Array(16);
 
 function ensure(buf: Float64Array, n: number): Float64Array {
   return buf.length >= n ? buf : new Float64Array(Math.max(n, buf.length * 2));
@@ -64,7 +65,10 @@ function tiles(pa: Float64Array, pb: Float64Array, M: number, K: number, N: numb
         c[r0 + 2 * N] = c20; c[r0 + 2 * N + 1] = c21; c[r0 + 2 * N + 2] = c22; c[r0 + 2 * N + 3] = c23;
         c[r0 + 3 * N] = c30; c[r0 + 3 * N + 1] = c31; c[r0 + 3 * N + 2] = c32; c[r0 + 3 * N + 3] = c33;
       } else {
-        const t = [c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33];
+        // edge tile: stage in a reused scratch tile, store only the rows/cols inside C
+        const t = edge;
+        t[0] = c00; t[1] = c01; t[2] = c02; t[3] = c03; t[4] = c10; t[5] = c11; t[6] = c12; t[7] = c13;
+        t[8] = c20; t[9] = c21; t[10] = c22; t[11] = c23; t[12] = c30; t[13] = c31; t[14] = c32; t[15] = c33;
         for (let r = 0; r < rows; r++) for (let q = 0; q < cols; q++) c[r0 + r * N + q] = t[r * 4 + q];
       }
     }
