@@ -49,7 +49,7 @@ let project = '';
 let packed: PackResult;
 
 beforeAll(() => {
-  if (!existsSync(join(ROOT, 'dist/esm/index.js')) || !existsSync(join(ROOT, 'dist/cjs/index.js'))) {
+  if (!existsSync(join(ROOT, 'dist/esm/src/index.js')) || !existsSync(join(ROOT, 'dist/cjs/src/index.js'))) {
     run(process.execPath, ['scripts/build.mjs'], ROOT);
   }
   tmp = mkdtempSync(join(tmpdir(), 'tensorloom-pack-'));
@@ -74,15 +74,15 @@ describe('npm package', () => {
     const paths = packed.files.map((f) => f.path);
     expect(paths).toEqual(expect.arrayContaining([
       'package.json',
-      'dist/esm/index.js',
-      'dist/esm/index.d.ts',
-      'dist/esm/node.js',
-      'dist/esm/node.d.ts',
+      'dist/esm/src/index.js',
+      'dist/esm/src/index.d.ts',
+      'dist/esm/src/node.js',
+      'dist/esm/src/node.d.ts',
       'dist/esm/package.json',
-      'dist/cjs/index.js',
-      'dist/cjs/index.d.ts',
-      'dist/cjs/node.js',
-      'dist/cjs/node.d.ts',
+      'dist/cjs/src/index.js',
+      'dist/cjs/src/index.d.ts',
+      'dist/cjs/src/node.js',
+      'dist/cjs/src/node.d.ts',
       'dist/cjs/package.json',
     ]));
     // no sources, tests or benchmarks ship
@@ -94,7 +94,7 @@ describe('npm package', () => {
     expect(out.y).toBe(14);
     expect(out.dx).toEqual([2, 4, 6]);
     expect(out.dw).toEqual([[7, 11], [9, 13]]);
-    expect(out.resolved).toMatch(/node_modules\/tensorloom\/dist\/esm\/index\.js$/);
+    expect(out.resolved).toMatch(/node_modules\/tensorloom\/dist\/esm\/src\/index\.js$/);
   });
 
   it('CommonJS: require("tensorloom") computes gradients', () => {
@@ -102,7 +102,7 @@ describe('npm package', () => {
     expect(out.y).toBe(14);
     expect(out.dx).toEqual([2, 4, 6]);
     expect(out.dw).toEqual([[7, 11], [9, 13]]);
-    expect(out.resolved).toMatch(/node_modules[\\/]tensorloom[\\/]dist[\\/]cjs[\\/]index\.js$/);
+    expect(out.resolved).toMatch(/node_modules[\\/]tensorloom[\\/]dist[\\/]cjs[\\/]src[\\/]index\.js$/);
   });
 
   it('tensorloom/node resolves through import and through require', () => {
@@ -112,14 +112,14 @@ describe('npm package', () => {
     expect(cjs.bytes).toEqual([1, 2, 3, 250]);
     expect(esm.exports).toContain('readBytes');
     expect(cjs.exports).toEqual(esm.exports);
-    expect(esm.resolved).toMatch(/node_modules\/tensorloom\/dist\/esm\/node\.js$/);
-    expect(cjs.resolved).toMatch(/node_modules[\\/]tensorloom[\\/]dist[\\/]cjs[\\/]node\.js$/);
+    expect(esm.resolved).toMatch(/node_modules\/tensorloom\/dist\/esm\/src\/node\.js$/);
+    expect(cjs.resolved).toMatch(/node_modules[\\/]tensorloom[\\/]dist[\\/]cjs[\\/]src[\\/]node\.js$/);
     expect(cjs.version).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
   });
 
   it('the main entry imports no Node built-in module (browser-safe)', () => {
     // walk the installed ESM build's import graph from index.js
-    const pkgDir = join(project, 'node_modules/tensorloom/dist/esm');
+    const pkgDir = join(project, 'node_modules/tensorloom/dist/esm/src');
     const seen = new Set<string>();
     const external = new Set<string>();
     const queue = [join(pkgDir, 'index.js')];
@@ -157,9 +157,9 @@ describe('npm package', () => {
     const tsc = require.resolve('typescript/bin/tsc');
     const out = run(process.execPath, [tsc, '-p', 'tsconfig.json', '--traceResolution'], project);
     // each entry's types come from the matching build
-    expect(out).toMatch(/'tensorloom' was successfully resolved to '[^']*dist\/esm\/index\.d\.ts'/);
-    expect(out).toMatch(/'tensorloom' was successfully resolved to '[^']*dist\/cjs\/index\.d\.ts'/);
-    expect(out).toMatch(/'tensorloom\/node' was successfully resolved to '[^']*dist\/esm\/node\.d\.ts'/);
-    expect(out).toMatch(/'tensorloom\/node' was successfully resolved to '[^']*dist\/cjs\/node\.d\.ts'/);
+    expect(out).toMatch(/'tensorloom' was successfully resolved to '[^']*dist\/esm\/src\/index\.d\.ts'/);
+    expect(out).toMatch(/'tensorloom' was successfully resolved to '[^']*dist\/cjs\/src\/index\.d\.ts'/);
+    expect(out).toMatch(/'tensorloom\/node' was successfully resolved to '[^']*dist\/esm\/src\/node\.d\.ts'/);
+    expect(out).toMatch(/'tensorloom\/node' was successfully resolved to '[^']*dist\/cjs\/src\/node\.d\.ts'/);
   }, TIMEOUT);
 });

@@ -5,6 +5,7 @@
 
 import type { Backend } from './backend.js';
 import { CpuBackend } from './cpu/index.js';
+import { GpuJsBackend } from './gpujs/index.js';
 
 export type BackendName = 'cpu' | 'gpujs';
 
@@ -15,8 +16,12 @@ export interface BackendOptions {
 
 type Factory = (options: BackendOptions) => Backend;
 
-const factories = new Map<string, Factory>([['cpu', () => new CpuBackend()]]);
+const factories = new Map<string, Factory>([
+  ['cpu', () => new CpuBackend()],
+  ['gpujs', (o) => new GpuJsBackend(o)],
+]);
 const cpu = new CpuBackend();
+const instances = new Map<string, Backend>();
 let current: Backend = cpu;
 
 /** Lets a backend module (e.g. the gpu.js one) make itself available to setBackend. */
@@ -32,7 +37,11 @@ export function makeBackend(op: string, name: BackendName, options: BackendOptio
   }
   if (name === 'cpu') return cpu;
   if (current.name === name && !options.mode) return current;
-  return factory(options);
+  // one instance per (backend, mode), so tensors made under the same setting share a backend
+  const key = `${name}:${options.mode ?? ''}`;
+  let b = instances.get(key);
+  if (!b) instances.set(key, (b = factory(options)));
+  return b;
 }
 
 /** Makes `name` the backend for tensors created from now on. */

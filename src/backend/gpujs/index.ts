@@ -1,0 +1,145 @@
+// gpujs/index.ts — the gpu.js backend: every Backend method runs a kernel from kernels/
+// through gpu.js, in whatever mode gpu.js was asked for ('gpu' picks the best one here:
+// headlessgl → webgl2 → webgl → webasm → cpu). Storage is a GpuBuffer; results stay on the
+// device until the host reads them. gpu.js computes in float32, so float64 tensors are refused
+// with a clear error rather than silently rounded; int32 and bool travel as exact floats.
+// Each method's CPU twin is the method of the same name in src/backend/cpu/.
+
+import { GPU } from 'gpu.js';
+import type { AvgPoolMode, Backend, BinaryOp, ReduceOp, UnaryOp, View, Window2d } from '../backend.js';
+import type { DType, TypedArray } from '../../tensor/dtype.js';
+import { allocTyped } from '../../tensor/dtype.js';
+import { numel } from '../../tensor/shape.js';
+import { collapse } from '../cpu/strided.js';
+import { copyKernel } from '../cpu/elementwise.js';
+import { binarySource, clampSource, copySource, unarySource, whereSource } from '../../../kernels/elementwise.js';
+import type { KernelSource } from '../../../kernels/common.js';
+import { GpuBuffer } from './buffer.js';
+import { KernelRunner } from './runner.js';
+import { argReduce, reduce, softmax } from './reduce.js';
+import { matmul } from './matmul.js';
+import { assign, cat, embed, gather, indexAdd, indexSelect, scatterAdd } from './indexing.js';
+import { avgPool2d, avgPool2dBackward, col2im, im2col, maxPool2d, maxPool2dBackward } from './conv.js';
+
+type V = View<GpuBuffer>;
+
+export interface GpuJsOptions {
+  /** gpu.js mode: 'gpu' (auto), 'webgl', 'webgl2', 'headlessgl', 'webasm', 'cpu'. */
+  mode?: string;
+}
+
+const MODES = ['gpu', 'webgl', 'webgl2', 'headlessgl', 'webasm', 'cpu'];
+
+export function checkDtype(op: string, dtype: DType): void {
+  if (dtype === 'float64') {
+    throw new Error(`gpujs.${op}: float64 is not supported (gpu.js computes in float32); use float32, or the cpu backend for float64`);
+  }
+}
+
+export class GpuJsBackend implements Backend<GpuBuffer> {
+  readonly name = 'gpujs';
+  /** The mode asked for ('gpu' = auto). */
+  readonly mode: string;
+  readonly runner: KernelRunner;
+  private readonly gpu: GPU;
+
+  constructor(options: GpuJsOptions = {}) {
+    const mode = options.mode ?? 'gpu';
+    if (!MODES.includes(mode)) throw new Error(`setBackend('gpujs'): unknown gpu.js mode '${mode}' (one of ${MODES.join(', ')})`);
+    this.mode = mode;
+    this.gpu = new GPU({ mode: mode as never });
+    this.runner = new KernelRunner(this.gpu);
+  }
+
+  /** The mode kernels actually run on: gpu.js's choice for 'gpu', else the mode asked for. */
+  get activeMode(): string {
+    return this.runner.activeMode ?? this.mode;
+  }
+
+  /** Runs a kernel into a fresh buffer of `dtype` with `size` elements (none for size 0). */
+  run(src: () => KernelSource, dtype: DType, size: number, args: (GpuBuffer | number)[]): GpuBuffer {
+    if (size === 0) return new GpuBuffer(dtype, 0, allocTyped(dtype, 0));
+    const out = this.runner.run(src(), size, args.map((a) => (typeof a === 'number' ? a : a.kernelArg())));
+    return new GpuBuffer(dtype, size, null, out);
+  }
+
+  // ---- memory ------------------------------------------------------------------------------
+  fromHost(dtype: DType, values: TypedArray): GpuBuffer {
+    checkDtype('fromHost', dtype);
+    const h = allocTyped(dtype, values.length);
+    h.set(values);
+    return new GpuBuffer(dtype, h.length, h);
+  }
+  zeros(dtype: DType, size: number): GpuBuffer {
+    checkDtype('zeros', dtype);
+    return new GpuBuffer(dtype, size, allocTyped(dtype, size));
+  }
+  toHost(x: V, dtype: DType): TypedArray {
+    // host-resident data is copied on the host (exact for int32); device data is gathered on
+    // the device first when the view is not the whole buffer, so only the view is read back
+    const buf = x.data;
+    const whole = x.offset === 0 && numel(x.shape) === buf.size && collapse(x.shape, [x.stride]).strides[0].every((s) => s === 1);
+    if (buf.onHost || whole) return copyKernel({ ...x, data: buf.hostData() } as View<TypedArray>, dtype);
+    return this.copy(x, buf.dtype).hostData().slice() as TypedArray;
+  }
+  storageSize(s: GpuBuffer): number { return s.size; }
+
+  // ---- elementwise -------------------------------------------------------------------------
+  copy(x: V, dtype: DType): GpuBuffer {
+    checkDtype('copy', dtype);
+    const c = collapse(x.shape, [x.stride]);
+    return this.run(() => copySource(c.shape, c.strides[0], dtype), dtype, numel(x.shape), [x.data, x.offset]);
+  }
+  unary(op: UnaryOp, x: V, dtype: DType): GpuBuffer {
+    checkDtype(op, dtype);
+    const c = collapse(x.shape, [x.stride]);
+    return this.run(() => unarySource(op, c.shape, c.strides[0], dtype), dtype, numel(x.shape), [x.data, x.offset]);
+  }
+  binary(op: BinaryOp, a: V, b: V, dtype: DType): GpuBuffer {
+    checkDtype(op, dtype);
+    const c = collapse(a.shape, [a.stride, b.stride]);
+    return this.run(() => binarySource(op, c.shape, c.strides[0], c.strides[1], dtype), dtype, numel(a.shape), [a.data, a.offset, b.data, b.offset]);
+  }
+  where(cond: V, a: V, b: V, dtype: DType): GpuBuffer {
+    checkDtype('where', dtype);
+    const c = collapse(a.shape, [cond.stride, a.stride, b.stride]);
+    return this.run(() => whereSource(c.shape, c.strides[0], c.strides[1], c.strides[2], dtype), dtype, numel(a.shape),
+      [cond.data, cond.offset, a.data, a.offset, b.data, b.offset]);
+  }
+  clamp(x: V, lo: number | null, hi: number | null, dtype: DType): GpuBuffer {
+    checkDtype('clamp', dtype);
+    const c = collapse(x.shape, [x.stride]);
+    return this.run(() => clampSource(c.shape, c.strides[0], lo, hi, dtype), dtype, numel(x.shape), [x.data, x.offset]);
+  }
+
+  // ---- reductions (./reduce.ts) -------------------------------------------------------------
+  reduce(op: ReduceOp, x: V, axes: number[], dtype: DType): GpuBuffer { return reduce(this, op, x, axes, dtype); }
+  argReduce(op: 'argmax' | 'argmin', x: V, axis: number): GpuBuffer { return argReduce(this, op, x, axis); }
+  softmax(x: V, axis: number, log: boolean, dtype: DType): GpuBuffer { return softmax(this, x, axis, log, dtype); }
+
+  // ---- contractions (./matmul.ts) ----------------------------------------------------------
+  matmul(a: V, b: V, dtype: DType): GpuBuffer { return matmul(this, a, b, dtype); }
+
+  // ---- movement and indexing (./indexing.ts) ------------------------------------------------
+  assign(dst: V, src: V): void { assign(this, dst, src); }
+  cat(xs: V[], axis: number, dtype: DType): GpuBuffer { return cat(this, xs, axis, dtype); }
+  embed(x: V, shape: number[], start: number[], step: number[], dtype: DType): GpuBuffer { return embed(this, x, shape, start, step, dtype); }
+  gather(x: V, axis: number, index: V, dtype: DType): GpuBuffer { return gather(this, x, axis, index, dtype); }
+  scatterAdd(shape: number[], axis: number, index: V, src: V, dtype: DType): GpuBuffer { return scatterAdd(this, shape, axis, index, src, dtype); }
+  indexSelect(x: V, axis: number, index: V, dtype: DType): GpuBuffer { return indexSelect(this, x, axis, index, dtype); }
+  indexAdd(shape: number[], axis: number, index: V, src: V, dtype: DType): GpuBuffer { return indexAdd(this, shape, axis, index, src, dtype); }
+
+  // ---- sliding windows (./conv.ts) -----------------------------------------------------------
+  im2col(x: V, g: Window2d, dtype: DType): GpuBuffer { return im2col(this, x, g, dtype); }
+  col2im(cols: V, g: Window2d, dtype: DType): GpuBuffer { return col2im(this, cols, g, dtype); }
+  maxPool2d(x: V, g: Window2d, dtype: DType): { values: GpuBuffer; indices: GpuBuffer } { return maxPool2d(this, x, g, dtype); }
+  maxPool2dBackward(dy: V, indices: V, g: Window2d, dtype: DType): GpuBuffer { return maxPool2dBackward(this, dy, indices, g, dtype); }
+  avgPool2d(x: V, g: Window2d, mode: AvgPoolMode, dtype: DType): GpuBuffer { return avgPool2d(this, x, g, mode, dtype); }
+  avgPool2dBackward(dy: V, g: Window2d, mode: AvgPoolMode, dtype: DType): GpuBuffer { return avgPool2dBackward(this, dy, g, mode, dtype); }
+
+  /** Frees compiled kernels and gpu.js's context. */
+  destroy(): void {
+    this.runner.destroy();
+    this.gpu.destroy();
+  }
+}

@@ -1,0 +1,70 @@
+// runner.ts — compiles gpu.js kernels once per source key and runs them. Every kernel has a
+// 1-D output and runs in pipeline mode, so its result stays on the device (a Texture on GL)
+// and feeds the next kernel directly. The runner counts compilations, compile time, calls and
+// any kernel gpu.js degraded to another mode, so a silent fallback cannot go unnoticed.
+
+import type { GPU, IKernelRunShortcut } from 'gpu.js';
+import type { KernelSource } from '../../../kernels/common.js';
+import type { DeviceValue } from './buffer.js';
+
+export interface KernelStats {
+  /** kernels compiled (one per distinct source) */
+  compiles: number;
+  /** wall time of first calls, which include gpu.js's compile */
+  compileMs: number;
+  /** kernel calls in all */
+  calls: number;
+  /** kernels gpu.js ran on another mode than the backend's, with its reason */
+  fallbacks: { key: string; mode: string; reason: string }[];
+}
+
+export class KernelRunner {
+  private readonly cache = new Map<string, IKernelRunShortcut>();
+  readonly stats: KernelStats = { compiles: 0, compileMs: 0, calls: 0, fallbacks: [] };
+  /** The gpu.js mode kernels actually run on (known after the first compile). */
+  activeMode: string | null = null;
+
+  constructor(private readonly gpu: GPU) {}
+
+  /** Runs `src` over `size` output elements with `args`, compiling it on first use. */
+  run(src: KernelSource, size: number, args: (DeviceValue | number)[]): DeviceValue {
+    const key = `${src.key}#${size}`;
+    let kernel = this.cache.get(key);
+    this.stats.calls++;
+    if (kernel) return kernel(...(args as never[])) as DeviceValue;
+    // (gpu.js's typings omit loopMaxIterations from the settings type; the kernel honours it)
+    const settings = {
+      output: [size],
+      pipeline: true,
+      immutable: true,
+      precision: 'single',
+      tactic: 'precision',
+      loopMaxIterations: Math.max(1000, (src.maxLoop ?? 0) + 1),
+      ...(src.functions ? { functions: src.functions } : {}),
+    };
+    kernel = this.gpu.createKernel(src.source, settings as never);
+    const t0 = performance.now();
+    const out = kernel(...(args as never[])) as DeviceValue;
+    this.stats.compileMs += performance.now() - t0;
+    this.stats.compiles++;
+    this.cache.set(key, kernel);
+    this.noteMode(key, kernel);
+    return out;
+  }
+
+  /** Records which mode a fresh kernel runs on, and any degradation gpu.js chose. */
+  private noteMode(key: string, kernel: IKernelRunShortcut): void {
+    const impl = (kernel as unknown as { kernel?: { constructor: { mode?: string }; fallbackReason?: string | null } }).kernel;
+    const mode = impl?.constructor.mode ?? 'unknown';
+    if (this.activeMode === null) this.activeMode = mode;
+    else if (mode !== this.activeMode || impl?.fallbackReason) {
+      this.stats.fallbacks.push({ key, mode, reason: impl?.fallbackReason ?? `ran on ${mode}, not ${this.activeMode}` });
+    }
+  }
+
+  /** Frees every compiled kernel (and gpu.js's context). */
+  destroy(): void {
+    for (const k of this.cache.values()) k.destroy();
+    this.cache.clear();
+  }
+}
