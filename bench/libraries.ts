@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 // build alone) it registers the gradients and chained ops that tf.grads and optimizers need
 import * as tf from '@tensorflow/tfjs';
 import * as tl from '../src/index.js';
+import type { GpuJsBackend } from '../src/backend/gpujs/index.js';
 import type { BenchCase, Library, Runner, TensorloomContext } from './types.js';
 
 const require = createRequire(import.meta.url);
@@ -27,17 +28,57 @@ async function quietly<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-function tensorloomLibrary(backend: 'cpu' | 'gpujs', name: string, ctx: TensorloomContext): Library {
+function tensorloomCpu(): Library {
+  const ctx: TensorloomContext = { finish: () => {} };
   return {
-    name,
+    name: 'tensorloom',
     family: 'tensorloom',
-    backend,
+    backend: 'cpu',
     activate: async () => {
-      tl.setBackend(backend);
+      tl.setBackend('cpu');
     },
     prepare: (c: BenchCase): Runner | null => (c.tensorloom ? c.tensorloom(ctx) : null),
-    info: () => ({ version: ownVersion, backend: tl.getBackend() }),
+    info: () => ({ version: ownVersion, backend: 'cpu' }),
   };
+}
+
+/**
+ * tensorloom on the gpujs backend in one gpu.js mode. On the GL modes kernels run
+ * asynchronously on the device, so finish() reads the result back (that is when the work is
+ * known done); on webasm and cpu a kernel call returns its result, so there is nothing to wait for.
+ * The column also reports kernel compilation: how many kernels and how long their first calls took.
+ */
+function tensorloomGpujs(mode: string): Library {
+  let backend: GpuJsBackend | null = null;
+  const gl = !['webasm', 'cpu'].includes(mode);
+  const ctx: TensorloomContext = { finish: (t) => { if (gl && backend?.activeMode !== 'webasm' && backend?.activeMode !== 'cpu') void t.dataSync(); } };
+  return {
+    name: `tensorloom-gpujs-${mode}`,
+    family: 'tensorloom',
+    backend: `gpujs:${mode}`,
+    activate: async () => {
+      backend = tl.setBackend('gpujs', { mode }) as GpuJsBackend;
+      if (mode !== 'gpu') probeMode(backend, mode);
+    },
+    prepare: (c: BenchCase): Runner | null => (c.tensorloom ? c.tensorloom(ctx) : null),
+    info: () => ({
+      version: ownVersion,
+      gpujs: versionOf('gpu.js'),
+      requestedMode: mode,
+      activeMode: backend?.activeMode ?? 'n/a',
+      kernelsCompiled: String(backend?.runner.stats.compiles ?? 0),
+      compileMs: (backend?.runner.stats.compileMs ?? 0).toFixed(0),
+      fallbacks: String(backend?.runner.stats.fallbacks.length ?? 0),
+    }),
+    compileMs: () => backend?.runner.stats.compileMs ?? 0,
+  };
+}
+
+/** Runs one tiny kernel so an unavailable mode (no headless-gl here) fails at activation, as n/a. */
+function probeMode(b: GpuJsBackend, mode: string): void {
+  if (b.runner.stats.compiles > 0) return;
+  void tl.ones([2]).add(1).dataSync();
+  if (b.activeMode !== mode) throw new Error(`gpu.js ran mode '${b.activeMode}' when asked for '${mode}'`);
 }
 
 const tfjsCpu: Library = {
@@ -66,9 +107,10 @@ const tfjsCpu: Library = {
 
 /** All known columns, first the one whose targets are checked, then the baseline. */
 export const LIBRARIES: Library[] = [
-  tensorloomLibrary('cpu', 'tensorloom', { finish: () => {} }),
+  tensorloomCpu(),
   tfjsCpu,
-  // tensorloomLibrary('gpujs', 'tensorloom-gpujs', { finish: (t) => void t.dataSync() }),
+  // 'gpu' is gpu.js's own choice (headlessgl where built, else webasm); the rest pin a mode
+  ...['gpu', 'headlessgl', 'webasm', 'cpu'].map(tensorloomGpujs),
 ];
 
 /** The column every ratio is taken against. */

@@ -19,6 +19,8 @@ export interface CellResult {
   check?: number[];
   /** Library objects (tfjs tensors) still alive after the case was disposed. */
   leaked?: number;
+  /** Milliseconds this case spent compiling kernels (gpujs columns; not part of `ms`). */
+  compileMs?: number;
 }
 
 export interface CaseResult {
@@ -87,26 +89,39 @@ function cellText(cell: CellResult | undefined, pick: (c: CellResult) => string)
   return pick(cell);
 }
 
-/** Columns: case, <lib> ms…, <lib> rate…, ratio per non-baseline lib, check. */
+/** A short column title: 'tensorloom-gpujs-webasm' -> 'gpujs:webasm', 'tensorloom' -> 'tl'. */
+const short = (lib: string): string => lib.replace(/^tensorloom-gpujs-/, 'gpujs:').replace(/^tensorloom$/, 'tl');
+
+/**
+ * Columns: case, ms per library, the first library's rate, every other library's speed relative
+ * to the baseline (x baseline), and each gpujs column's speed relative to the cpu backend (x tl).
+ * Rates of every column are in the JSON.
+ */
 export function formatTable(results: CaseResult[], libs: string[], baseline: string): string {
   const others = libs.filter((l) => l !== baseline);
+  const gpujs = libs.filter((l) => l.startsWith('tensorloom-gpujs-'));
+  const first = libs[0];
+  const ratio = (a?: number, b?: number): string => (a && b ? `${(b / a).toFixed(2)}x` : '-');
   const header = [
     'case',
-    ...libs.map((l) => `${l} ms`),
-    ...libs.map((l) => `${l} rate`),
-    ...others.map((l) => (others.length === 1 && libs.length === 2 ? 'ratio' : `${l}/${baseline}`)),
+    ...libs.map((l) => `${short(l)} ms`),
+    `${short(first)} rate`,
+    ...others.map((l) => `${short(l)}/${short(baseline)}`),
+    ...(first === 'tensorloom' ? gpujs.map((l) => `${short(l)}/tl`) : []),
     'check',
   ];
   const rows = results.map((r) => [
     r.name,
     ...libs.map((l) => cellText(r.cells[l], (c) => fmtMs(c.ms!))),
-    ...libs.map((l) => cellText(r.cells[l], (c) => (c.rate !== undefined && r.unit ? fmtRate(c.rate, r.unit) : '-'))),
+    cellText(r.cells[first], (c) => (c.rate !== undefined && r.unit ? fmtRate(c.rate, r.unit) : '-')),
     ...others.map((l) => (r.ratios[l] !== null ? `${r.ratios[l]!.toFixed(2)}x` : '-')),
+    ...(first === 'tensorloom' ? gpujs.map((l) => ratio(r.cells[l]?.ms, r.cells[first]?.ms)) : []),
     r.checkOk ? 'ok' : 'MISMATCH',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const line = (cells: string[]): string => cells.map((s, i) => (i === 0 ? s.padEnd(widths[i]) : s.padStart(widths[i]))).join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+  const legend = libs.map((l) => `${short(l)} = ${l}`).join(', ');
+  return [legend, line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
 export function formatTargets(results: CaseResult[]): string[] {

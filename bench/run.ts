@@ -67,6 +67,7 @@ interface Prepared {
   lib: Library;
   runner: Runner;
   liveBefore: number;
+  compileBefore: number;
 }
 
 /** Builds one case in every available column, times them side by side, checks and frees them. */
@@ -88,9 +89,10 @@ async function runCase(c: BenchCase, libs: Library[], unavailable: Map<string, s
       continue;
     }
     const liveBefore = lib.liveObjects?.() ?? 0;
+    const compileBefore = lib.compileMs?.() ?? 0;
     try {
       const runner = lib.prepare(c);
-      if (runner) prepared.push({ lib, runner, liveBefore });
+      if (runner) prepared.push({ lib, runner, liveBefore, compileBefore });
       else cells[lib.name] = { status: 'n/a', note: `no ${lib.family} version of this case` };
     } catch (e) {
       cells[lib.name] = { status: 'error', note: (e as Error).stack ?? String(e) };
@@ -126,8 +128,9 @@ async function runCase(c: BenchCase, libs: Library[], unavailable: Map<string, s
     }
   }
 
-  for (const { lib, runner, liveBefore } of prepared) {
+  for (const { lib, runner, liveBefore, compileBefore } of prepared) {
     const cell = cells[lib.name];
+    if (cell && lib.compileMs) cell.compileMs = +(lib.compileMs() - compileBefore).toFixed(1);
     try {
       await lib.activate();
       if (cell?.status === 'ok') cell.check = runner.check?.();
@@ -144,7 +147,8 @@ async function runCase(c: BenchCase, libs: Library[], unavailable: Map<string, s
     if (cell?.status === 'ok') {
       const rate = cell.rate !== undefined ? `  ${cell.rate.toFixed(2)} ${c.metric!.unit}` : '';
       const t = cell.timing!;
-      console.log(`  ${c.name.padEnd(18)} ${lib.name.padEnd(12)} ${cell.ms!.toFixed(3).padStart(10)} ms${rate}  (${t.samples} samples x ${t.callsPerSample})`);
+      const compile = cell.compileMs !== undefined ? `, compile ${cell.compileMs.toFixed(0)} ms` : '';
+      console.log(`  ${c.name.padEnd(18)} ${lib.name.padEnd(12)} ${cell.ms!.toFixed(3).padStart(10)} ms${rate}  (${t.samples} samples x ${t.callsPerSample}${compile})`);
     }
   }
   return cells;

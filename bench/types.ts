@@ -76,4 +76,6 @@ export interface Library {
   info(): Record<string, string>;
   /** Count of live library objects (tfjs tensors), to report a case that leaks. */
   liveObjects?(): number;
+  /** Milliseconds spent compiling kernels so far (gpujs), reported per case. */
+  compileMs?(): number;
 }

@@ -9,5 +9,6 @@ import { trainCases } from './train.js';
 import { attentionCases } from './attention.js';
 import { sequenceCases } from './sequence.js';
 import { word2vecCases } from './word2vec.js';
+import { kernelCases } from './kernels.js';
 
-export const CASES: BenchCase[] = [...matmulCases, ...elementwiseCases, mlpCase, ...convCases, ...trainCases, ...attentionCases, ...sequenceCases, ...word2vecCases];
+export const CASES: BenchCase[] = [...matmulCases, ...elementwiseCases, mlpCase, ...convCases, ...trainCases, ...attentionCases, ...sequenceCases, ...word2vecCases, ...kernelCases];
