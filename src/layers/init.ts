@@ -33,7 +33,8 @@ export function fans(t: Tensor): [number, number] {
 function fill(t: Tensor, draw: (out: Float64Array) => void): Tensor {
   const a = new Float64Array(t.numel());
   draw(a);
-  const src = Tensor._fromHost(t._backend, a, t.shape, 'float64');
+  // drawn in float64, stored at t's precision (a float32-only backend such as gpujs never sees float64)
+  const src = t.dtype === 'float64' ? Tensor._fromHost(t._backend, a, t.shape, 'float64') : Tensor._fromHost(t._backend, Float32Array.from(a), t.shape, 'float32');
   return noGrad(() => t.copy_(src));
 }
 
