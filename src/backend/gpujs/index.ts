@@ -79,7 +79,7 @@ export class GpuJsBackend implements Backend<GpuBuffer> {
     // the device first when the view is not the whole buffer, so only the view is read back
     const buf = x.data;
     const whole = x.offset === 0 && numel(x.shape) === buf.size && collapse(x.shape, [x.stride]).strides[0].every((s) => s === 1);
-    if (buf.onHost || whole) return copyKernel({ ...x, data: buf.hostData() } as View<TypedArray>, dtype);
+    if (buf.onHost || whole) return copyKernel({ data: buf.hostData(), shape: x.shape, stride: x.stride, offset: x.offset } as View<TypedArray>, dtype);
     return this.copy(x, buf.dtype).hostData().slice() as TypedArray;
   }
   storageSize(s: GpuBuffer): number { return s.size; }
