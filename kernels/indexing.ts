@@ -1,0 +1,207 @@
+// indexing.ts — gpu.js kernels that move data by position or by index: cat, embed (slice's
+// adjoint), gather / scatterAdd, indexSelect / indexAdd.
+// CPU twins: catKernel, embedKernel, gatherKernel, scatterAddKernel, indexSelectKernel,
+// indexAddKernel in src/backend/cpu/indexing.ts. (assign is in ./assign.ts.)
+// gpu.js has no scatter, so each adjoint is written gather-style: an output element loops over
+// the index entries that could land on it and sums the sources whose index names it. An index
+// read by a kernel that is out of range (the backend checks host-resident indices before; see
+// src/backend/gpujs/indexing.ts) turns the result NaN instead of reading another element.
+
+import type { DType } from '../src/tensor/dtype.js';
+import { coordLines, indexExpr, lit, sig, type KernelSource } from './common.js';
+import { castExpr } from './elementwise.js';
+
+/** Rounds toward zero, as storing into an Int32Array does (castExpr's int32 store calls it). */
+function truncf(v: number): number {
+  if (v < 0.0) return Math.ceil(v);
+  return Math.floor(v);
+}
+
+/** What castExpr's stores call; every kernel here (and ./assign.ts) passes them. */
+export const STORE_HELPERS = [truncf];
+const HELPERS = STORE_HELPERS;
+const NAN = lit(NaN);
+
+/** Strides with dim `axis` zeroed (the axis coordinate is added separately). */
+const without = (stride: readonly number[], axis: number): number[] => stride.map((s, d) => (d === axis ? 0 : s));
+
+/** Lines reading index element `at` into `k`, counting negatives from the end of a dim of `size`. */
+function readIndex(at: string, size: number, indent = '    '): string {
+  return `const i0 = idx[${at}];\n${indent}const k = i0 < 0.0 ? i0 + ${lit(size)} : i0;`;
+}
+const outOfRange = (size: number): string => `k < 0.0 || k >= ${lit(size)}`;
+
+// ---- cat ------------------------------------------------------------------------------------
+
+/** One input of cat: its extent along the axis and its (collapsed) strides. */
+export interface CatPart {
+  extent: number;
+  stride: number[];
+}
+
+/**
+ * out = [x0; x1; ...] along `axis` of `shape` (the output's, collapsed around the axis).
+ * Args x0, o0, x1, o1, ...: the element reads the input whose range along the axis holds it,
+ * at the axis coordinate less that input's start (folded into a constant).
+ */
+export function catSource(shape: readonly number[], axis: number, parts: readonly CatPart[], dtype: DType): KernelSource {
+  const args = parts.flatMap((_, k) => [`x${k}`, `o${k}`]);
+  const reads: string[] = [];
+  let start = 0;
+  parts.forEach((p, k) => {
+    start += p.extent;
+    const begin = start - p.extent;
+    const off = begin === 0 ? `o${k}` : `o${k} - ${lit(begin * p.stride[axis])}`;
+    const read = `return ${castExpr(`x${k}[${indexExpr(off, p.stride)}]`, dtype)};`;
+    reads.push(k === parts.length - 1 ? read : `if (c${axis} < ${lit(start)}) {\n      ${read}\n    }`);
+  });
+  const source = `function (${args.join(', ')}) {
+    ${coordLines(shape, 'this.thread.x')}
+    ${reads.join('\n    ')}
+  }`;
+  const key = `cat:${dtype}:${sig(shape)}:${axis}:${parts.map((p) => `${p.extent}/${p.stride.join(',')}`).join('|')}`;
+  return { key, source, functions: HELPERS };
+}
+
+// ---- embed (slice's adjoint) ------------------------------------------------------------------
+
+/**
+ * Zeros of `shape` with x (args x, o) at out[start + i*step]: per dim, out coordinate c comes from
+ * x coordinate (c - start) / step when that is a whole number in [0, n).
+ */
+export function embedSource(shape: readonly number[], xShape: readonly number[], xStride: readonly number[], start: readonly number[], step: readonly number[], dtype: DType): KernelSource {
+  const lines: string[] = [];
+  const inside: string[] = [];
+  shape.forEach((n, d) => {
+    if (start[d] === 0 && step[d] === 1 && xShape[d] === n) {
+      lines.push(`const i${d} = c${d};`);
+      return;
+    }
+    lines.push(`const r${d} = c${d} - ${lit(start[d])};`);
+    if (step[d] === 1) {
+      lines.push(`const i${d} = r${d};`);
+    } else {
+      lines.push(`const i${d} = Math.floor((r${d} + 0.5) / ${lit(step[d])});`);
+      inside.push(`i${d} * ${lit(step[d])} === r${d}`);
+    }
+    inside.push(`r${d} >= 0.0`, `i${d} < ${lit(xShape[d])}`);
+  });
+  const read = `return ${castExpr(`x[${indexExpr('o', xStride, 'i')}]`, dtype)};`;
+  const source = `function (x, o) {
+    ${coordLines(shape, 'this.thread.x')}
+    ${lines.join('\n    ')}
+    ${inside.length ? `if (${inside.join(' && ')}) {\n      ${read}\n    }\n    return 0.0;` : read}
+  }`;
+  const key = `embed:${dtype}:${sig(shape)}:${sig(xShape, xStride)}:${start.join(',')}:${step.join(',')}`;
+  return { key, source, functions: HELPERS };
+}
+
+// ---- gather / scatterAdd ---------------------------------------------------------------------
+
+/**
+ * out[c] = x[c with c_axis = index[c]] over the index's shape; args (x, xo, idx, io).
+ * `size` is x's extent along the axis.
+ */
+export function gatherSource(shape: readonly number[], idxStride: readonly number[], xStride: readonly number[], axis: number, size: number, dtype: DType): KernelSource {
+  const source = `function (x, xo, idx, io) {
+    ${coordLines(shape, 'this.thread.x')}
+    ${readIndex(indexExpr('io', idxStride), size)}
+    if (${outOfRange(size)}) {
+      return ${NAN};
+    }
+    return ${castExpr(`x[${indexExpr('xo', without(xStride, axis))} + k * ${lit(xStride[axis])}]`, dtype)};
+  }`;
+  const key = `gather:${dtype}:${sig(shape, idxStride)}:${xStride.join(',')}:${axis}:${size}`;
+  return { key, source, functions: HELPERS };
+}
+
+/**
+ * Zeros of `shape` with src[j] added at [.. index[j] ..] along `axis`, gather-style: out[c] loops
+ * over the index fiber through c (the index coordinates equal to c off the axis) and sums the src
+ * entries whose index equals c_axis, in fiber order as the CPU twin adds them. Args (idx, io, s, so).
+ */
+export function scatterAddSource(shape: readonly number[], axis: number, idxShape: readonly number[], idxStride: readonly number[], srcStride: readonly number[], dtype: DType): KernelSource {
+  const size = shape[axis], len = idxShape[axis];
+  // outside the index's extent on another dim nothing lands
+  const beyond = idxShape.flatMap((n, d) => (d !== axis && n < shape[d] ? [`c${d} >= ${lit(n)}`] : []));
+  const source = `function (idx, io, s, so) {
+    ${coordLines(shape, 'this.thread.x')}
+    ${beyond.length ? `if (${beyond.join(' || ')}) {\n      return 0.0;\n    }\n    ` : ''}let acc = 0.0;
+    for (let j = 0; j < ${len}; j++) {
+      ${readIndex(`${indexExpr('io', without(idxStride, axis))} + j * ${lit(idxStride[axis])}`, size, '      ')}
+      if (${outOfRange(size)}) {
+        acc = ${NAN};
+      } else if (k === c${axis}) {
+        acc += s[${indexExpr('so', without(srcStride, axis))} + j * ${lit(srcStride[axis])}];
+      }
+    }
+    return ${castExpr('acc', dtype)};
+  }`;
+  const key = `scatterAdd:${dtype}:${sig(shape)}:${axis}:${sig(idxShape, idxStride)}:${srcStride.join(',')}`;
+  return { key, source, functions: HELPERS, maxLoop: len };
+}
+
+// ---- indexSelect / indexAdd --------------------------------------------------------------------
+
+/**
+ * out = x.indexSelect(axis, index) over the output's shape; args (x, xo, idx, io) with a 1-D
+ * index of stride `idxStride`. `size` is x's extent along the axis.
+ */
+export function indexSelectSource(shape: readonly number[], xStride: readonly number[], axis: number, size: number, idxStride: number, dtype: DType): KernelSource {
+  const source = `function (x, xo, idx, io) {
+    ${coordLines(shape, 'this.thread.x')}
+    ${readIndex(`io + c${axis} * ${lit(idxStride)}`, size)}
+    if (${outOfRange(size)}) {
+      return ${NAN};
+    }
+    return ${castExpr(`x[${indexExpr('xo', without(xStride, axis))} + k * ${lit(xStride[axis])}]`, dtype)};
+  }`;
+  const key = `indexSelect:${dtype}:${sig(shape)}:${xStride.join(',')}:${axis}:${size}:${idxStride}`;
+  return { key, source, functions: HELPERS };
+}
+
+/**
+ * Zeros of `shape` with src.select(axis, j) added at row index[j], gather-style: out[c] loops
+ * over all n indices and sums src's row j wherever index[j] equals c_axis. Args (idx, io, s, so).
+ */
+export function indexAddSource(shape: readonly number[], axis: number, n: number, idxStride: number, srcStride: readonly number[], dtype: DType): KernelSource {
+  const size = shape[axis];
+  const source = `function (idx, io, s, so) {
+    ${coordLines(shape, 'this.thread.x')}
+    let acc = 0.0;
+    for (let j = 0; j < ${n}; j++) {
+      ${readIndex(`io + j * ${lit(idxStride)}`, size, '      ')}
+      if (${outOfRange(size)}) {
+        acc = ${NAN};
+      } else if (k === c${axis}) {
+        acc += s[${indexExpr('so', without(srcStride, axis))} + j * ${lit(srcStride[axis])}];
+      }
+    }
+    return ${castExpr('acc', dtype)};
+  }`;
+  const key = `indexAdd:${dtype}:${sig(shape)}:${axis}:${n}/${idxStride}:${srcStride.join(',')}`;
+  return { key, source, functions: HELPERS, maxLoop: n };
+}
+
+/**
+ * indexAdd with the index grouped by row on the host (a CSR list): rows[first[r] .. first[r+1])
+ * are the j with index[j] = r, ascending, so out[c] sums only its own sources, in the CPU twin's
+ * order. `most` bounds the loop (the longest row, rounded up so few variants compile).
+ * Args (rows, first, s, so); rows and first are contiguous int32 buffers.
+ */
+export function indexAddRowsSource(shape: readonly number[], axis: number, most: number, srcStride: readonly number[], dtype: DType): KernelSource {
+  const source = `function (rows, first, s, so) {
+    ${coordLines(shape, 'this.thread.x')}
+    const t0 = first[c${axis}];
+    const t1 = first[c${axis} + 1];
+    let acc = 0.0;
+    for (let t = 0; t < ${most}; t++) {
+      if (t0 + t >= t1) break;
+      const j = rows[t0 + t];
+      acc += s[${indexExpr('so', without(srcStride, axis))} + j * ${lit(srcStride[axis])}];
+    }
+    return ${castExpr('acc', dtype)};
+  }`;
+  const key = `indexAddRows:${dtype}:${sig(shape)}:${axis}:${most}:${srcStride.join(',')}`;
+  return { key, source, functions: HELPERS, maxLoop: most };
+}
