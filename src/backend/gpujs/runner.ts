@@ -37,6 +37,8 @@ export class KernelRunner {
       output: [size],
       pipeline: true,
       immutable: true,
+      // one kernel serves views of storages of any size (the source bakes view shapes, not storage sizes)
+      dynamicArguments: true,
       precision: 'single',
       tactic: 'precision',
       loopMaxIterations: Math.max(1000, (src.maxLoop ?? 0) + 1),
