@@ -4,12 +4,15 @@
 // view is taken inside the function under test) the runner checks the forward pass against
 // the float64 reference on float32 and float64 inputs, that the non-contiguous result equals
 // the result on `.contiguous()` inputs, and the backward pass with `gradcheck` in float64.
+// A backend without float64 (gpujs) runs the float32 forward checks, and its analytic float32
+// gradient is compared with the CPU backend's on the same inputs (test/helpers/crosscheck.ts).
 
 import { expect, it } from 'vitest';
 import { gradcheck, tensor, type DType, type GradcheckOptions, type Tensor } from '../../src/index.js';
-import { describeEachBackend } from './backends.js';
+import { describeEachBackend, type BackendCase } from './backends.js';
 import { expectClose } from './close.js';
-import { numelOf, ref, stridesOf, unravel, type Ref } from './reference.js';
+import { expectMatchesCpu } from './crosscheck.js';
+import { numelOf, ref, rngFor, stridesOf, unravel, type Ref } from './reference.js';
 
 // ---- input specs -----------------------------------------------------------------------------
 
@@ -85,18 +88,7 @@ export const fmtShape = (s: number[]): string => `[${s.join(',')}]`;
 
 // ---- layouts ---------------------------------------------------------------------------------
 
-/** Small deterministic generator (mulberry32) seeded from a string. */
-export function rngFor(key: string): () => number {
-  let h = 1779033703 ^ key.length;
-  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 3432918353), (h = (h << 13) | (h >>> 19));
-  let a = h >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rngFor };
 
 /** How one input is stored (leaf) and viewed back to its logical shape inside fn. */
 interface Placed {
@@ -109,9 +101,10 @@ interface Placed {
   changed: boolean;
 }
 
-/** Values a kernel must never read: a strided view skips them (NaN, or an out-of-range index). */
+/** Values a kernel must never read: a strided view skips them (NaN, or an out-of-range index:
+ * 2^24 - 1, the largest integer a float32-only backend such as gpujs holds exactly). */
 function filler(kind: Spec['kind']): number {
-  return kind === 'float' ? NaN : kind === 'int32' ? 1 << 30 : 1;
+  return kind === 'float' ? NaN : kind === 'int32' ? 2 ** 24 - 1 : 1;
 }
 
 function place(layout: Layout, spec: Spec, values: number[]): Placed {
@@ -177,12 +170,14 @@ export function layoutsOf(c: OpCase): Layout[] {
 
 // ---- the runner ------------------------------------------------------------------------------
 
+const outDtypeOf = (c: OpCase, dtype: DType): DType => (typeof c.outDtype === 'function' ? c.outDtype(dtype) : c.outDtype ?? dtype);
+
 function checkForward(c: OpCase, layout: Layout, dtype: 'float32' | 'float64', tol: number): void {
   const placed = placeAll(c, layout);
   const xs = c.inputs.map((s, k) => placed[k].adapt(makeTensor(s, placed[k], dtype)));
   const expected = c.ref(...c.inputs.map((s, k) => refInput(s, placed[k], dtype)));
   const y = c.fn(...xs);
-  const outDtype = typeof c.outDtype === 'function' ? c.outDtype(dtype) : c.outDtype ?? dtype;
+  const outDtype = outDtypeOf(c, dtype);
   expect(y.shape, 'shape').toEqual(expected.shape);
   expect(y.dtype, 'dtype').toBe(outDtype);
   const t = dtype === 'float32' && outDtype !== 'float64' ? tol * (c.tol ?? 1) : 1e-10;
@@ -203,17 +198,55 @@ function checkGrad(c: OpCase, layout: Layout): void {
   expect(gradcheck(f, leaves, c.gradOpts)).toBe(true);
 }
 
-/** Registers one forward test and one gradcheck test per (case, layout) for every backend. */
+/** Without float64: the analytic gradient here, from float32 inputs, equals the CPU backend's. */
+function checkGradAgainstCpu(c: OpCase, layout: Layout, tol: number): void {
+  const placed = placeAll(c, layout);
+  expectMatchesCpu(() => {
+    const leaves = c.inputs.map((s, k) => makeTensor(s, placed[k], 'float32', true));
+    return { out: c.fn(...leaves.map((l, k) => placed[k].adapt(l))), wrt: leaves };
+  }, { tol: tol * (c.tol ?? 1) });
+}
+
+/** Layouts of the gradient comparison on backends without float64 (each layout compiles its
+ * own kernels; the forward tests already run every layout). */
+const CROSS_LAYOUTS: Layout[] = ['contiguous', 'permuted', 'strided', 'expanded'];
+
+function registerCase(c: OpCase, b: BackendCase): void {
+  const dtypes = c.dtypes ?? ['float32', 'float64'];
+  const grads = c.grad ?? true;
+  for (const layout of layoutsOf(c)) {
+    const label = `${c.name} (${layout})`;
+    if (b.float64) {
+      for (const dtype of dtypes) it(`${label} forward ${dtype}`, () => checkForward(c, layout, dtype, b.tol));
+      if (grads) it(`${label} gradcheck`, () => checkGrad(c, layout));
+      continue;
+    }
+    // no float64 here: float32 forward against the float64 reference, gradients against cpu
+    if (!dtypes.includes('float32')) continue;
+    if (outDtypeOf(c, 'float32') === 'float64') {
+      it(`${label} forward float32 refuses the float64 result`, () => {
+        const placed = placeAll(c, layout);
+        expect(() => c.fn(...c.inputs.map((s, k) => placed[k].adapt(makeTensor(s, placed[k], 'float32'))))).toThrow(/float64 is not supported/);
+      });
+      continue;
+    }
+    it(`${label} forward float32`, () => checkForward(c, layout, 'float32', b.tol));
+    if (grads && CROSS_LAYOUTS.includes(layout)) it(`${label} gradient vs cpu`, () => checkGradAgainstCpu(c, layout, b.tol));
+  }
+}
+
+/**
+ * Registers, for every backend, one forward test per (case, layout, dtype) and one gradient
+ * test per (case, layout): gradcheck in float64 where the backend has float64, else the
+ * analytic float32 gradient compared with the CPU backend's.
+ */
 export function runOpTable(title: string, cases: OpCase[]): void {
   describeEachBackend(title, (b) => {
-    for (const c of cases) {
-      for (const layout of layoutsOf(c)) {
-        const label = `${c.name} (${layout})`;
-        for (const dtype of c.dtypes ?? ['float32', 'float64']) {
-          it(`${label} forward ${dtype}`, () => checkForward(c, layout, dtype, b.tol));
-        }
-        if (c.grad ?? true) it(`${label} gradcheck`, () => checkGrad(c, layout));
-      }
+    if (!b.float64) {
+      it('float64 tensors are refused with a clear error', () => {
+        expect(() => tensor([1, 2], { dtype: 'float64' })).toThrow(/float64 is not supported \(gpu\.js computes in float32\)/);
+      });
     }
+    for (const c of cases) registerCase(c, b);
   });
 }
