@@ -17,6 +17,11 @@ export interface KernelSource {
   functions?: ((...args: number[]) => number)[];
   /** Longest loop the kernel runs (gpu.js `loopMaxIterations`). */
   maxLoop?: number;
+  /**
+   * gpu.js output dimensions when not the usual 1-D [size] (webasm's blocked matmul); the run
+   * then returns gpu.js's nested rows, which the caller flattens.
+   */
+  output?: number[];
 }
 
 /**

@@ -34,7 +34,7 @@ export class KernelRunner {
     if (kernel) return kernel(...(args as never[])) as DeviceValue;
     // (gpu.js's typings omit loopMaxIterations from the settings type; the kernel honours it)
     const settings = {
-      output: [size],
+      output: src.output ?? [size],
       pipeline: true,
       immutable: true,
       // one kernel serves views of storages of any size (the source bakes view shapes, not storage sizes)

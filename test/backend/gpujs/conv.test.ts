@@ -1,0 +1,259 @@
+// conv.test.ts — the gpujs backend's sliding-window kernels (im2col, col2im, max and average
+// pooling and their adjoints) against the CPU backend, per gpu.js mode: at the Backend-method
+// level over geometries with stride, padding, dilation, odd sizes, ceil-mode and asymmetric
+// ('same') output sizes, on contiguous, channels-last and step-sliced views, with ties and NaN in
+// the max-pooling data; then through the Tensor API (nn.Conv2d + MaxPool2d, AvgPool2d, conv1d,
+// forward and backward).
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { grad, manualSeed, nn, setBackend, tensor, type Tensor } from '../../../src/index.js';
+import type { AvgPoolMode, View, Window2d } from '../../../src/backend/backend.js';
+import { CpuBackend } from '../../../src/backend/cpu/index.js';
+import type { GpuBuffer } from '../../../src/backend/gpujs/buffer.js';
+import type { GpuJsBackend } from '../../../src/backend/gpujs/index.js';
+import { makeBackend } from '../../../src/backend/registry.js';
+import type { DType, TypedArray } from '../../../src/tensor/dtype.js';
+import { contiguousStrides, numel } from '../../../src/tensor/shape.js';
+import { expectClose } from '../../helpers/close.js';
+
+const MODES = (process.env.TENSORLOOM_GPUJS_MODES ?? 'webasm,cpu').split(',').map((m) => m.trim()).filter((m) => m !== '');
+const cpu = new CpuBackend();
+const TOL = 1e-5;
+
+/** Deterministic values in [-2, 2) on a grid of quarters (so windows hold ties), or int32 in [lo, hi). */
+function values(n: number, seed: number, dtype: DType = 'float32', lo = 0, hi = 1): number[] {
+  let s = (seed * 2654435761) >>> 0 || 1;
+  const next = (): number => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return Array.from({ length: n }, () => (dtype === 'int32' ? lo + Math.floor(next() * (hi - lo)) : Math.floor(16 * next()) / 4 - 2));
+}
+
+/**
+ * How a 4-D or 3-D tensor is stored: 'contiguous'; 'channelsLast' (dim 1 innermost, as NHWC);
+ * 'strided' (every second element of a larger storage, from an offset).
+ */
+type Layout = 'contiguous' | 'channelsLast' | 'strided';
+
+function layoutOf(shape: number[], layout: Layout): { stride: number[]; offset: number; size: number } {
+  if (layout === 'channelsLast') {
+    const order = [0, ...shape.slice(2).map((_, d) => d + 2), 1]; // storage dims, outermost first
+    const st = contiguousStrides(order.map((d) => shape[d]));
+    const stride = new Array<number>(shape.length);
+    order.forEach((d, k) => (stride[d] = st[k]));
+    return { stride, offset: 0, size: numel(shape) };
+  }
+  if (layout === 'strided') {
+    const big = shape.map((n) => 2 * n + 1);
+    const s = contiguousStrides(big);
+    return { stride: s.map((v) => 2 * v), offset: s.reduce((a, b) => a + b, 0), size: numel(big) };
+  }
+  return { stride: contiguousStrides(shape), offset: 0, size: numel(shape) };
+}
+
+interface Pair {
+  c: View<TypedArray>;
+  g: View<GpuBuffer>;
+}
+
+/** The same view of the same host values (placed at the view's positions) on cpu and gpujs. */
+function pair(b: GpuJsBackend, dtype: DType, shape: number[], layout: Layout, vals: number[]): Pair {
+  const { stride, offset, size } = layoutOf(shape, layout);
+  const storage = new Array<number>(size).fill(dtype === 'int32' ? -7 : 99);
+  let k = 0;
+  const walk = (d: number, at: number): void => {
+    if (d === shape.length) { storage[at] = vals[k++]; return; }
+    for (let i = 0; i < shape[d]; i++) walk(d + 1, at + i * stride[d]);
+  };
+  if (numel(shape) > 0) walk(0, offset);
+  const typed = (): TypedArray => (dtype === 'int32' ? Int32Array.from(storage) : Float32Array.from(storage));
+  return { c: { data: typed(), shape, stride, offset }, g: { data: b.fromHost(dtype, typed()), shape, stride, offset } };
+}
+
+/** gpujs storage vs cpu storage (exact for int32; NaN must meet NaN). */
+function expectSame(b: GpuJsBackend, got: GpuBuffer, want: TypedArray, dtype: DType): void {
+  const g = b.toHost({ data: got, shape: [got.size], stride: [1], offset: 0 }, dtype);
+  expect(g.length).toBe(want.length);
+  if (dtype === 'int32') expect(Array.from(g)).toEqual(Array.from(want));
+  else expectClose(g, want, TOL, TOL);
+}
+
+/** Window geometry with PyTorch's output size (floor or ceil mode), or an explicit one. */
+function geom(nchw: number[], k: number[], s: number[], p: number[], d: number[], ceil = false, out?: number[]): Window2d {
+  const size = (n: number, kk: number, pp: number, ss: number, dd: number): number => {
+    let o = Math.floor((n + 2 * pp - dd * (kk - 1) - 1 + (ceil ? ss - 1 : 0)) / ss) + 1;
+    if (ceil && (o - 1) * ss >= n + pp) o--;
+    return o;
+  };
+  const [n, c, h, w] = nchw;
+  const [oh, ow] = out ?? [size(h, k[0], p[0], s[0], d[0]), size(w, k[1], p[1], s[1], d[1])];
+  return { n, c, h, w, kh: k[0], kw: k[1], sh: s[0], sw: s[1], ph: p[0], pw: p[1], dh: d[0], dw: d[1], oh, ow };
+}
+
+const GEOMS: [string, Window2d][] = [
+  ['3x3 stride 1 pad 1', geom([2, 3, 7, 9], [3, 3], [1, 1], [1, 1], [1, 1])],
+  ['3x2 stride (2,1) pad 1 dilation (1,2)', geom([2, 3, 7, 9], [3, 2], [2, 1], [1, 1], [1, 2])],
+  ['2x2 stride 2 on odd 7x5, ceil mode', geom([1, 2, 7, 5], [2, 2], [2, 2], [0, 0], [1, 1], true)],
+  ['3x3 stride 2 pad 1, ceil mode', geom([2, 1, 8, 8], [3, 3], [2, 2], [1, 1], [1, 1], true)],
+  ['4x4 "same" (pad 1 top/left, 2 bottom/right)', geom([1, 2, 6, 5], [4, 4], [1, 1], [1, 1], [1, 1], false, [6, 5])],
+  ['5x5 dilation 2 stride 3 pad 2 on 33x13', geom([1, 1, 33, 13], [5, 5], [3, 3], [2, 2], [2, 2])],
+  ['1x1 stride 2 on 1-row input (conv1d)', geom([3, 4, 1, 9], [1, 1], [1, 2], [0, 0], [1, 1])],
+  ['window = whole 4x6 input', geom([2, 2, 4, 6], [4, 6], [1, 1], [0, 0], [1, 1])],
+];
+const MODES_AVG: AvgPoolMode[] = [
+  { countIncludePad: true, divisorOverride: 0 },
+  { countIncludePad: false, divisorOverride: 0 },
+  { countIncludePad: true, divisorOverride: 3 },
+];
+
+for (const mode of MODES) {
+  describe(`gpujs sliding-window kernels [${mode}]`, () => {
+    const b = makeBackend('test', 'gpujs', { mode }) as GpuJsBackend;
+    const cases = GEOMS.map(([name, g], i) => [name, g, (['contiguous', 'channelsLast', 'strided'] as Layout[])[i % 3]] as const);
+
+    describe.each(cases)('%s', (_, g, layout) => {
+      const xShape = [g.n, g.c, g.h, g.w], oShape = [g.n, g.c, g.oh, g.ow];
+      const colShape = [g.n, g.c * g.kh * g.kw, g.oh * g.ow];
+
+      it(`im2col and col2im (${layout} input)`, () => {
+        const x = pair(b, 'float32', xShape, layout, values(numel(xShape), 1));
+        expectSame(b, b.im2col(x.g, g, 'float32'), cpu.im2col(x.c, g, 'float32'), 'float32');
+        const cols = pair(b, 'float32', colShape, layout, values(numel(colShape), 2));
+        expectSame(b, b.col2im(cols.g, g, 'float32'), cpu.col2im(cols.c, g, 'float32'), 'float32');
+      });
+
+      it(`maxPool2d values, indices and backward (${layout} input, ties and NaN)`, () => {
+        const vals = values(numel(xShape), 3);
+        vals[Math.floor(vals.length / 3)] = NaN; // NaN wins its windows
+        if (vals.length > 5) vals[5] = -Infinity;
+        const x = pair(b, 'float32', xShape, layout, vals);
+        const got = b.maxPool2d(x.g, g, 'float32'), want = cpu.maxPool2d(x.c, g, 'float32');
+        expectSame(b, got.values, want.values, 'float32');
+        expectSame(b, got.indices, want.indices, 'int32');
+        // backward from strided dy and from indices stored channels-last on the host
+        const dy = pair(b, 'float32', oShape, 'strided', values(numel(oShape), 4));
+        const idx = pair(b, 'int32', oShape, 'channelsLast', Array.from(want.indices));
+        expectSame(b, b.maxPool2dBackward(dy.g, idx.g, g, 'float32'), cpu.maxPool2dBackward(dy.c, idx.c, g, 'float32'), 'float32');
+        // and from the device-resident indices the forward returned
+        const idxDev = { data: got.indices, shape: oShape, stride: contiguousStrides(oShape), offset: 0 };
+        const idxHost = { data: want.indices, shape: oShape, stride: contiguousStrides(oShape), offset: 0 };
+        expectSame(b, b.maxPool2dBackward(dy.g, idxDev, g, 'float32'), cpu.maxPool2dBackward(dy.c, idxHost, g, 'float32'), 'float32');
+      });
+
+      if (g.dh === 1 && g.dw === 1) it(`avgPool2d and backward in each divisor mode (${layout} input)`, () => {
+        const x = pair(b, 'float32', xShape, layout, values(numel(xShape), 5));
+        const dy = pair(b, 'float32', oShape, layout, values(numel(oShape), 6));
+        for (const m of MODES_AVG) {
+          expectSame(b, b.avgPool2d(x.g, g, m, 'float32'), cpu.avgPool2d(x.c, g, m, 'float32'), 'float32');
+          expectSame(b, b.avgPool2dBackward(dy.g, g, m, 'float32'), cpu.avgPool2dBackward(dy.c, g, m, 'float32'), 'float32');
+        }
+      });
+    });
+
+    it('a window of padding only: max -inf with index -1, average 0 (as the CPU twins)', () => {
+      // explicit geometry with a last window entirely in the bottom/right padding
+      const g = geom([1, 1, 3, 3], [2, 2], [2, 2], [1, 1], [1, 1], false, [3, 3]);
+      const x = pair(b, 'float32', [1, 1, 3, 3], 'contiguous', values(9, 7));
+      const got = b.maxPool2d(x.g, g, 'float32'), want = cpu.maxPool2d(x.c, g, 'float32');
+      expect(Array.from(want.indices)).toContain(-1);
+      expectSame(b, got.values, want.values, 'float32');
+      expectSame(b, got.indices, want.indices, 'int32');
+      const m = { countIncludePad: false, divisorOverride: 0 };
+      expectSame(b, b.avgPool2d(x.g, g, m, 'float32'), cpu.avgPool2d(x.c, g, m, 'float32'), 'float32');
+    });
+
+    it('handles an empty batch', () => {
+      const g = geom([0, 2, 5, 5], [3, 3], [1, 1], [1, 1], [1, 1]);
+      const x = pair(b, 'float32', [0, 2, 5, 5], 'contiguous', []);
+      expect(b.im2col(x.g, g, 'float32').size).toBe(0);
+      expect(b.maxPool2d(x.g, g, 'float32').indices.size).toBe(0);
+      expect(b.avgPool2d(x.g, g, MODES_AVG[0], 'float32').size).toBe(0);
+    });
+
+    it('names the op when average pooling is asked for a dilation', () => {
+      const g = geom([1, 1, 5, 5], [2, 2], [1, 1], [0, 0], [2, 1]);
+      const x = pair(b, 'float32', [1, 1, 5, 5], 'contiguous', values(25, 8));
+      expect(() => b.avgPool2d(x.g, g, MODES_AVG[0], 'float32')).toThrow('avgPool2d: dilation must be 1, got (2, 1)');
+      expect(() => cpu.avgPool2d(x.c, g, MODES_AVG[0], 'float32')).toThrow('avgPool2d: dilation must be 1, got (2, 1)');
+    });
+
+    it('ran every kernel on the mode asked for', () => {
+      expect(b.activeMode).toBe(mode);
+      expect(b.runner.stats.fallbacks).toEqual([]);
+    });
+  });
+
+  // ---- through the Tensor API ------------------------------------------------------------------------
+  describe(`gpujs convolution and pooling through the Tensor API [${mode}]`, () => {
+    let b: GpuJsBackend;
+    beforeAll(() => { b = setBackend('gpujs', { mode }) as GpuJsBackend; });
+    afterAll(() => { setBackend('cpu'); });
+
+    /**
+     * Builds on gpujs and on cpu from the same seed; compares the outputs and the gradients of
+     * sum(out * cotangent) with respect to `wrt` (float32 tolerance scaled by magnitude).
+     */
+    function sameOnBoth(build: () => { out: Tensor; wrt: Tensor[] }): void {
+      const run = (): number[][] => {
+        manualSeed(3);
+        const { out, wrt } = build();
+        const seed = tensor(values(out.numel(), 9), { shape: out.shape });
+        return [out, ...grad([out], wrt, { gradOutputs: [seed] })].map((t) => Array.from(t.dataSync()));
+      };
+      const got = run();
+      setBackend('cpu');
+      let want: number[][];
+      try {
+        want = run();
+      } finally {
+        setBackend('gpujs', { mode });
+      }
+      want.forEach((w, i) => {
+        const scale = Math.max(1, ...w.map(Math.abs));
+        expectClose(got[i], w, 1e-4 * scale, 1e-4);
+      });
+    }
+    const input = (shape: number[], seed: number): Tensor =>
+      tensor(values(numel(shape), seed).map((v, i) => v + 0.01 * Math.sin(i)), { shape, requiresGrad: true }); // no ties
+
+    it('nn.Conv2d + MaxPool2d (ceil mode), forward and backward', () => {
+      sameOnBoth(() => {
+        const conv = new nn.Conv2d(3, 4, 3, { padding: 1 });
+        const pool = new nn.MaxPool2d(2, { ceilMode: true });
+        const x = input([2, 3, 7, 7], 1);
+        return { out: pool.forward(conv.forward(x)), wrt: [x, conv.weight, conv.bias!] };
+      });
+    });
+
+    it('strided, dilated, grouped and "same" convolutions', () => {
+      sameOnBoth(() => {
+        const conv = new nn.Conv2d(4, 6, [3, 2], { stride: [2, 1], dilation: [1, 2], padding: 1, groups: 2 });
+        const x = input([2, 4, 9, 8], 2);
+        return { out: conv.forward(x), wrt: [x, conv.weight, conv.bias!] };
+      });
+      sameOnBoth(() => {
+        const conv = new nn.Conv2d(2, 3, 4, { padding: 'same', bias: false });
+        const x = input([1, 2, 6, 5], 3);
+        return { out: conv.forward(x), wrt: [x, conv.weight] };
+      });
+      sameOnBoth(() => {
+        const conv = new nn.Conv1d(3, 5, 5, { stride: 2, padding: 2 });
+        const x = input([2, 3, 33], 4);
+        return { out: conv.forward(x), wrt: [x, conv.weight, conv.bias!] };
+      });
+    });
+
+    it('AvgPool2d (count_include_pad off, ceil mode) and MaxPool2d with padding and dilation', () => {
+      sameOnBoth(() => {
+        const x = input([2, 3, 7, 6], 5);
+        return { out: new nn.AvgPool2d(3, { stride: 2, padding: 1, ceilMode: true, countIncludePad: false }).forward(x), wrt: [x] };
+      });
+      sameOnBoth(() => {
+        const x = input([1, 2, 9, 9], 6);
+        return { out: new nn.MaxPool2d(3, { stride: 2, padding: 1, dilation: 2 }).forward(x), wrt: [x] };
+      });
+    });
+
+    it('ran every kernel on the mode asked for', () => {
+      expect(b.runner.stats.fallbacks).toEqual([]);
+    });
+  });
+}
