@@ -6,8 +6,8 @@
 // scaled by each tensor's magnitude. The CPU side is itself gradchecked in float64 elsewhere.
 
 import { expect } from 'vitest';
-import { grad, manualSeed, tensor, type Tensor } from '../../src/index.js';
-import { onCpu } from './backends.js';
+import { grad, gradcheck, manualSeed, tensor, type GradcheckOptions, type Tensor } from '../../src/index.js';
+import { onCpu, type BackendCase } from './backends.js';
 import { expectClose } from './close.js';
 import { rngFor } from './reference.js';
 
@@ -84,4 +84,31 @@ export function expectMatchesCpu(build: () => Built, opts: CrossCheckOptions): v
   want.outs.forEach((w, i) => expectCloseScaled(got.outs[i], w, opts.tol, `${label}output ${i}`));
   expect(got.grads.map((g) => g === null), `${label}which gradients exist`).toEqual(want.grads.map((g) => g === null));
   want.grads.forEach((w, i) => { if (w) expectCloseScaled(got.grads[i]!, w, opts.tol, `${label}gradient of input ${i}`); });
+}
+
+/** What a gradient test differentiates: fn of inputs, with parameters (e.g. a module's) that
+ * fn closes over. Built anew for each dtype and backend. */
+export interface GradCase {
+  fn: (...xs: Tensor[]) => Tensor;
+  inputs: Tensor[];
+  params?: Tensor[];
+}
+
+/**
+ * The gradient test of a layer on backend b: `gradcheck` in float64 where b has float64
+ * (params are covered by listing them among the inputs, as the test chooses); else the
+ * analytic float32 gradients w.r.t. inputs and params, and the output, against the CPU
+ * backend's on the same values (tol: multiplier on b.tol).
+ */
+export function expectGradcheck(b: BackendCase, build: (dtype: 'float32' | 'float64') => GradCase, opts: GradcheckOptions & { tol?: number } = {}): void {
+  const { tol = 1, ...gopts } = opts;
+  if (b.float64) {
+    const c = build('float64');
+    expect(gradcheck(c.fn, c.inputs, gopts)).toBe(true);
+    return;
+  }
+  expectMatchesCpu(() => {
+    const c = build('float32');
+    return { out: c.fn(...c.inputs), wrt: [...c.inputs, ...(c.params ?? [])] };
+  }, { tol: tol * b.tol });
 }

@@ -1,15 +1,17 @@
 // activation.test.ts — the activation modules and nn.functional forms against plain-JS float64
 // formulas (ReLU, exact and tanh GELU, Tanh, Sigmoid, SiLU, Softmax, LogSoftmax, Identity),
-// gradcheck of each module in float64, and their (empty) parameter lists and errors.
+// gradcheck of each module in float64, and their (empty) parameter lists and errors. Values and
+// gradients run on every backend (without float64: float32, gradients against the cpu backend).
 
 import { describe, expect, it } from 'vitest';
-import { gradcheck, tensor, type Tensor } from '../../src/index.js';
+import { tensor, type Tensor } from '../../src/index.js';
 import {
   gelu, GELU, Identity, logSoftmax, LogSoftmax, relu, ReLU, Sigmoid, silu, SiLU, softmax, Softmax, Tanh,
 } from '../../src/layers/activation.js';
 import { Module } from '../../src/layers/module.js';
 import { expectClose } from '../helpers/close.js';
 import { describeEachBackend } from '../helpers/backends.js';
+import { expectGradcheck } from '../helpers/crosscheck.js';
 import * as R from '../helpers/reference.js';
 
 const XS = [-3, -1.5, -0.25, 0, 0.1, 0.75, 2, 4.5];
@@ -38,10 +40,13 @@ const elementwise: [string, () => Module, (v: number) => number][] = [
 ];
 const fwd = (m: Module, x: Tensor): Tensor => (m.forward as (x: Tensor) => Tensor)(x);
 
-describeEachBackend('activation modules', ({ tol }) => {
+describeEachBackend('activation modules', ({ tol, float64 }) => {
+  // the float64 checks run where the backend has float64; elsewhere the same in float32
+  const dtype = float64 ? 'float64' : 'float32', t64 = float64 ? 1e-12 : tol;
   for (const [name, make, f] of elementwise) {
     it(`${name}: values against the formula, float32 and float64`, () => {
       expectClose(fwd(make(), tensor(XS)), XS.map(f), tol, tol);
+      if (!float64) return;
       const y = fwd(make(), tensor(XS, { dtype: 'float64' }));
       expect(y.dtype).toBe('float64');
       expectClose(y, XS.map(f), 1e-12, 1e-12);
@@ -54,12 +59,12 @@ describeEachBackend('activation modules', ({ tol }) => {
     expect(new Tanh().forward(tensor([0])).toArray()).toEqual([0]);
   });
   it('Softmax / LogSoftmax along dim 1, 0 and -1', () => {
-    const x = tensor(X2, { dtype: 'float64' });
-    expectClose(new Softmax(1).forward(x), softmax2(X2, 1), 1e-12, 1e-12);
-    expectClose(new Softmax(0).forward(x), softmax2(X2, 0), 1e-12, 1e-12);
-    expectClose(new Softmax(-1).forward(x), softmax2(X2, 1), 1e-12, 1e-12);
-    expectClose(new LogSoftmax(1).forward(x), softmax2(X2, 1, true), 1e-12, 1e-12);
-    expectClose(new LogSoftmax(0).forward(x), softmax2(X2, 0, true), 1e-12, 1e-12);
+    const x = tensor(X2, { dtype });
+    expectClose(new Softmax(1).forward(x), softmax2(X2, 1), t64, t64);
+    expectClose(new Softmax(0).forward(x), softmax2(X2, 0), t64, t64);
+    expectClose(new Softmax(-1).forward(x), softmax2(X2, 1), t64, t64);
+    expectClose(new LogSoftmax(1).forward(x), softmax2(X2, 1, true), t64, t64);
+    expectClose(new LogSoftmax(0).forward(x), softmax2(X2, 0, true), t64, t64);
     expectClose(new Softmax(1).forward(tensor([[0, 0]])), [[0.5, 0.5]], tol, tol);
     expect(new Softmax(1).dim).toBe(1);
   });
@@ -69,33 +74,35 @@ describeEachBackend('activation modules', ({ tol }) => {
   });
 });
 
-describe('activation gradients (float64 gradcheck)', () => {
-  const x = (): Tensor => tensor(XS.filter((v) => v !== 0), { dtype: 'float64', requiresGrad: true }); // ReLU has a kink at 0
+describeEachBackend('activation gradients (float64 gradcheck, or float32 vs cpu)', (b) => {
+  const xs = XS.filter((v) => v !== 0); // ReLU has a kink at 0
   for (const [name, make] of elementwise) {
     it(name, () => {
       const m = make();
-      expect(gradcheck((a) => fwd(m, a), [x()])).toBe(true);
+      expectGradcheck(b, (dtype) => ({ fn: (a) => fwd(m, a), inputs: [tensor(xs, { dtype, requiresGrad: true })] }));
     });
   }
   it('Softmax and LogSoftmax', () => {
-    const w = tensor([[1, -2, 0.5, 3]], { dtype: 'float64' });
-    const x2 = (): Tensor => tensor(X2, { dtype: 'float64', requiresGrad: true });
-    expect(gradcheck((a) => new Softmax(1).forward(a).mul(w), [x2()])).toBe(true);
-    expect(gradcheck((a) => new Softmax(0).forward(a).mul(w), [x2()])).toBe(true);
-    expect(gradcheck((a) => new LogSoftmax(-1).forward(a).mul(w), [x2()])).toBe(true);
+    for (const m of [new Softmax(1), new Softmax(0), new LogSoftmax(-1)]) {
+      expectGradcheck(b, (dtype) => {
+        const w = tensor([[1, -2, 0.5, 3]], { dtype });
+        return { fn: (a) => m.forward(a).mul(w), inputs: [tensor(X2, { dtype, requiresGrad: true })] };
+      });
+    }
   });
 });
 
-describe('functional activations', () => {
+describeEachBackend('functional activations', ({ tol, float64 }) => {
+  const dtype = float64 ? 'float64' : 'float32', t64 = float64 ? 1e-12 : tol;
   it('relu gelu silu softmax logSoftmax', () => {
-    const x = tensor(XS, { dtype: 'float64' });
-    expectClose(relu(x), XS.map((v) => Math.max(v, 0)), 0, 0);
-    expectClose(gelu(x), XS.map(R.gelu), 1e-12, 1e-12);
-    expectClose(gelu(x, { approximate: 'tanh' }), XS.map(R.geluTanh), 1e-12, 1e-12);
-    expectClose(silu(x), XS.map((v) => v * sig(v)), 1e-12, 1e-12);
-    const x2 = tensor(X2, { dtype: 'float64' });
-    expectClose(softmax(x2, 1), softmax2(X2, 1), 1e-12, 1e-12);
-    expectClose(logSoftmax(x2, 0), softmax2(X2, 0, true), 1e-12, 1e-12);
+    const x = tensor(XS, { dtype });
+    expectClose(relu(x), XS.map((v) => Math.max(v, 0)), float64 ? 0 : tol, float64 ? 0 : tol);
+    expectClose(gelu(x), XS.map(R.gelu), t64, t64);
+    expectClose(gelu(x, { approximate: 'tanh' }), XS.map(R.geluTanh), t64, t64);
+    expectClose(silu(x), XS.map((v) => v * sig(v)), t64, t64);
+    const x2 = tensor(X2, { dtype });
+    expectClose(softmax(x2, 1), softmax2(X2, 1), t64, t64);
+    expectClose(logSoftmax(x2, 0), softmax2(X2, 0, true), t64, t64);
   });
 });
 

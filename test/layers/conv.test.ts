@@ -2,12 +2,15 @@
 // (stride, padding incl. 'same'/'valid', dilation, groups, bias, non-square, odd sizes,
 // unbatched, non-contiguous input), gradcheck for input, weight and bias, the im2col/col2im
 // adjoint identity, Conv1d/Conv2d modules (state-dict keys, default-init bounds) and errors.
+// Forward and gradient tests run on every backend; without float64 the float64 lines run in
+// float32 and the gradients are compared with the cpu backend's (helpers/crosscheck.ts).
 
 import { describe, expect, it } from 'vitest';
 import { enableGrad, grad, gradcheck, manualSeed, tensor, type Tensor } from '../../src/index.js';
 import { Conv1d, Conv2d, conv1d, conv2d, type Conv2dOptions } from '../../src/layers/conv.js';
 import { col2im, im2col, type Window2d } from '../../src/autograd/ops/conv.js';
 import { describeEachBackend } from '../helpers/backends.js';
+import { expectGradcheck } from '../helpers/crosscheck.js';
 import { expectClose } from '../helpers/close.js';
 import { rngFor } from '../helpers/optable.js';
 
@@ -18,6 +21,9 @@ const values = (key: string, shape: number[]): number[] => {
 };
 const t64 = (key: string, shape: number[], requiresGrad = false): Tensor =>
   tensor(Float64Array.from(values(key, shape)), { shape, dtype: 'float64', requiresGrad });
+/** The same values as t64 in the given float dtype. */
+const tf = (key: string, shape: number[], dtype: 'float32' | 'float64', requiresGrad = false): Tensor =>
+  tensor(values(key, shape), { shape, dtype, requiresGrad });
 
 // ---- naive references (plain loops, float64) -----------------------------------------------
 
@@ -117,7 +123,7 @@ const CASES_1D: Case[] = [
   ['stride 3 tuple args', [1, 2, 13], [2, 2, 2], true, { stride: [3], padding: [1], dilation: [1] }],
 ];
 
-function runCase(nsp: 1 | 2, [label, xs, ws, bias, opts]: Case, dtype: 'float32' | 'float64'): void {
+function runCase(nsp: 1 | 2, [label, xs, ws, bias, opts]: Case, dtype: 'float32' | 'float64', tol32: number): void {
   const xv = values(`${label}#x`, xs), wv = values(`${label}#w`, ws), bv = bias ? values(`${label}#b`, [ws[0]]) : null;
   const mk = (v: number[], shape: number[]): Tensor => tensor(dtype === 'float64' ? Float64Array.from(v) : Float32Array.from(v), { shape, dtype });
   const f = nsp === 2 ? conv2d : conv1d;
@@ -126,29 +132,30 @@ function runCase(nsp: 1 | 2, [label, xs, ws, bias, opts]: Case, dtype: 'float32'
   const ref = (nsp === 2 ? refConv2d : refConv1d)(round(xv), xs, round(wv), ws, bv && round(bv), refOpts(opts, nsp));
   expect(y.shape).toEqual(ref.shape);
   expect(y.dtype).toBe(dtype);
-  const tol = dtype === 'float64' ? 1e-12 : 1e-5;
+  const tol = dtype === 'float64' ? 1e-12 : tol32;
   expectClose(y.dataSync(), ref.data, tol, tol);
 }
 
-describeEachBackend('conv2d forward vs naive loops', () => {
+describeEachBackend('conv2d forward vs naive loops', ({ tol, float64 }) => {
+  const dtype = float64 ? 'float64' : 'float32';
   for (const c of CASES_2D) {
-    it(`${c[0]} float64`, () => runCase(2, c, 'float64'));
-    it(`${c[0]} float32`, () => runCase(2, c, 'float32'));
+    if (float64) it(`${c[0]} float64`, () => runCase(2, c, 'float64', tol));
+    it(`${c[0]} float32`, () => runCase(2, c, 'float32', tol));
   }
   it('unbatched (C,H,W) input equals the batch-of-one result', () => {
-    const x = t64('ub', [3, 6, 5]), w = t64('ubw', [2, 3, 3, 3]), b = t64('ubb', [2]);
+    const x = tf('ub', [3, 6, 5], dtype), w = tf('ubw', [2, 3, 3, 3], dtype), b = tf('ubb', [2], dtype);
     const y = conv2d(x, w, b, { padding: 1, stride: [2, 1] });
     expect(y.shape).toEqual([2, 3, 5]);
-    expectClose(y.dataSync(), conv2d(x.unsqueeze(0), w, b, { padding: 1, stride: [2, 1] }).squeeze(0).dataSync(), 1e-15, 0);
+    expectClose(y.dataSync(), conv2d(x.unsqueeze(0), w, b, { padding: 1, stride: [2, 1] }).squeeze(0).dataSync(), float64 ? 1e-15 : tol, 0);
   });
   it('non-contiguous (permuted, sliced) input and weight give the contiguous result', () => {
-    const xp = t64('nc', [2, 6, 7, 3]).permute(0, 3, 1, 2); // (N=2, C=3, H=6, W=7) view
-    const wp = t64('ncw', [4, 3, 3, 6]).slice(-1, 0, null, 2); // (4, 3, 3, 3) strided view
+    const xp = tf('nc', [2, 6, 7, 3], dtype).permute(0, 3, 1, 2); // (N=2, C=3, H=6, W=7) view
+    const wp = tf('ncw', [4, 3, 3, 6], dtype).slice(-1, 0, null, 2); // (4, 3, 3, 3) strided view
     expect(xp.isContiguous() || wp.isContiguous()).toBe(false);
     const y = conv2d(xp, wp, null, { padding: 1, dilation: [1, 2] });
     const ref = refConv2d(Array.from(xp.dataSync()), xp.shape, Array.from(wp.dataSync()), wp.shape, null, refOpts({ padding: 1, dilation: [1, 2] }, 2));
     expect(y.shape).toEqual(ref.shape);
-    expectClose(y.dataSync(), ref.data, 1e-12, 1e-12);
+    expectClose(y.dataSync(), ref.data, float64 ? 1e-12 : tol, float64 ? 1e-12 : tol);
   });
   it('a known 3x3 example: box filter over 0..15 with padding 1', () => {
     const x = tensor([[[[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11], [12, 13, 14, 15]]]]);
@@ -159,16 +166,17 @@ describeEachBackend('conv2d forward vs naive loops', () => {
   });
 });
 
-describeEachBackend('conv1d forward vs naive loops', () => {
+describeEachBackend('conv1d forward vs naive loops', ({ tol, float64 }) => {
   for (const c of CASES_1D) {
-    it(`${c[0]} float64`, () => runCase(1, c, 'float64'));
-    it(`${c[0]} float32`, () => runCase(1, c, 'float32'));
+    if (float64) it(`${c[0]} float64`, () => runCase(1, c, 'float64', tol));
+    it(`${c[0]} float32`, () => runCase(1, c, 'float32', tol));
   }
   it('unbatched (C,L) input', () => {
-    const x = t64('u1', [3, 8]), w = t64('u1w', [2, 3, 3]);
+    const dtype = float64 ? 'float64' : 'float32', t = float64 ? 1e-12 : tol;
+    const x = tf('u1', [3, 8], dtype), w = tf('u1w', [2, 3, 3], dtype);
     const y = conv1d(x, w, null, { padding: 1 });
     expect(y.shape).toEqual([2, 8]);
-    expectClose(y.dataSync(), refConv1d(Array.from(x.dataSync()), [1, 3, 8], Array.from(w.dataSync()), [2, 3, 3], null, refOpts({ padding: 1 }, 1)).data, 1e-12, 1e-12);
+    expectClose(y.dataSync(), refConv1d(Array.from(x.dataSync()), [1, 3, 8], Array.from(w.dataSync()), [2, 3, 3], null, refOpts({ padding: 1 }, 1)).data, t, t);
   });
 });
 
@@ -187,35 +195,40 @@ const GRAD_1D: Case[] = [
   ["'same'", [1, 3, 5], [2, 3, 4], true, { padding: 'same' }],
 ];
 
-describeEachBackend('conv gradcheck (float64: input, weight, bias)', () => {
+describeEachBackend('conv gradcheck (float64: input, weight, bias; or float32 vs cpu)', (b) => {
   for (const [nsp, cases] of [[2, GRAD_2D], [1, GRAD_1D]] as const) {
     for (const [label, xs, ws, bias, opts] of cases) {
       it(`conv${nsp}d ${label}`, () => {
         const f = nsp === 2 ? conv2d : conv1d;
-        const inputs = [t64(`g${label}x`, xs, true), t64(`g${label}w`, ws, true)];
-        if (bias) inputs.push(t64(`g${label}b`, [ws[0]], true));
-        expect(gradcheck((x, w, b) => f(x, w, b ?? null, opts), inputs)).toBe(true);
+        expectGradcheck(b, (dtype) => {
+          const inputs = [tf(`g${label}x`, xs, dtype, true), tf(`g${label}w`, ws, dtype, true)];
+          if (bias) inputs.push(tf(`g${label}b`, [ws[0]], dtype, true));
+          return { fn: (x, w, bb) => f(x, w, bb ?? null, opts), inputs };
+        });
       });
     }
   }
   it('conv2d unbatched input', () => {
-    expect(gradcheck((x, w) => conv2d(x, w, null, { padding: 1 }), [t64('gux', [2, 3, 3], true), t64('guw', [2, 2, 2, 2], true)])).toBe(true);
+    expectGradcheck(b, (dtype) => ({ fn: (x, w) => conv2d(x, w, null, { padding: 1 }), inputs: [tf('gux', [2, 3, 3], dtype, true), tf('guw', [2, 2, 2, 2], dtype, true)] }));
   });
   it('second order: gradient of the input gradient (im2col/col2im are each other\'s backward)', () => {
-    const w = t64('g2w', [2, 2, 2, 2]);
-    // f(x) = <d/dx sum(conv(x)^2), x>; gradcheck's finite differences run f on plain tensors
-    const f = (x: Tensor): Tensor => enableGrad(() => {
-      const xr = x.requiresGrad ? x : x.detach().requiresGrad_(true);
-      const y = conv2d(xr, w, null, { padding: 1 }).pow(2).sum();
-      return gradOf(y, xr).mul(xr).sum();
+    expectGradcheck(b, (dtype) => {
+      const w = tf('g2w', [2, 2, 2, 2], dtype);
+      // f(x) = <d/dx sum(conv(x)^2), x>; gradcheck's finite differences run f on plain tensors
+      const f = (x: Tensor): Tensor => enableGrad(() => {
+        const xr = x.requiresGrad ? x : x.detach().requiresGrad_(true);
+        const y = conv2d(xr, w, null, { padding: 1 }).pow(2).sum();
+        return gradOf(y, xr).mul(xr).sum();
+      });
+      return { fn: (x) => f(x), inputs: [tf('g2x', [1, 2, 3, 3], dtype, true)] };
     });
-    expect(gradcheck((x) => f(x), [t64('g2x', [1, 2, 3, 3], true)])).toBe(true);
   });
   it('im2col and col2im are adjoint: <im2col(x), c> = <x, col2im(c)>', () => {
+    const dtype = b.float64 ? 'float64' : 'float32';
     const g: Window2d = { n: 2, c: 3, h: 5, w: 6, kh: 3, kw: 2, sh: 2, sw: 1, ph: 1, pw: 1, dh: 1, dw: 2, oh: 3, ow: 5 };
-    const x = t64('adjx', [2, 3, 5, 6]), c = t64('adjc', [2, 18, 15]);
+    const x = tf('adjx', [2, 3, 5, 6], dtype), c = tf('adjc', [2, 18, 15], dtype);
     const lhs = im2col(x, g).mul(c).sum().item(), rhs = x.mul(col2im(c, g)).sum().item();
-    expect(Math.abs(lhs - rhs)).toBeLessThan(1e-12);
+    expect(Math.abs(lhs - rhs)).toBeLessThan(b.float64 ? 1e-12 : b.tol * Math.max(1, Math.abs(rhs)));
   });
 });
 

@@ -1,22 +1,26 @@
 // dropout.test.ts — dropout / Dropout: every output is 0 or x/(1-p) (exact values), the mask
 // is the global generator's uniforms thresholded at p (so manualSeed reproduces it), the drop
 // rate and the mean are preserved statistically, the gradient is the same scaled mask, p = 0/1
-// and eval mode, and the errors for p outside [0, 1] and integer input.
+// and eval mode, and the errors for p outside [0, 1] and integer input. Values and gradients
+// run on every backend (float32 where the backend has no float64).
 
 import { describe, expect, it } from 'vitest';
-import { gradcheck, manualSeed, ones, rand, tensor } from '../../src/index.js';
+import { manualSeed, ones, rand, tensor } from '../../src/index.js';
 import { dropout, Dropout } from '../../src/layers/dropout.js';
-import { describeEachBackend } from '../helpers/backends.js';
+import { describeEachBackend, onCpu } from '../helpers/backends.js';
+import { expectGradcheck } from '../helpers/crosscheck.js';
 
-describeEachBackend('dropout values', () => {
+describeEachBackend('dropout values', ({ float64 }) => {
+  const dtype = float64 ? 'float64' : 'float32';
   it('each element is 0 or x / (1 - p), where the seeded uniform u < p decides the 0', () => {
-    const x = tensor([1, -2, 3, 0.5, 4, -1, 2, 8, -3, 6], { dtype: 'float64' });
+    const x = tensor([1, -2, 3, 0.5, 4, -1, 2, 8, -3, 6], { dtype });
     manualSeed(123);
-    const u = Array.from(rand([10], { dtype: 'float64' }).dataSync()); // the same draws, in order
+    const u = onCpu(() => Array.from(rand([10], { dtype: 'float64' }).dataSync())); // the same draws, in order
     manualSeed(123);
     const y = dropout(x, { p: 0.4 });
     const xs = Array.from(x.dataSync());
-    expect(Array.from(y.dataSync())).toEqual(xs.map((v, i) => v * (u[i] < 0.4 ? 0 : 1 / 0.6))); // -2 * 0 = -0, as PyTorch
+    const scale = float64 ? 1 / 0.6 : Math.fround(1 / 0.6), round = float64 ? (v: number) => v : Math.fround;
+    expect(Array.from(y.dataSync())).toEqual(xs.map((v, i) => round(v * (u[i] < 0.4 ? 0 : scale)))); // -2 * 0 = -0, as PyTorch
     expect(u.some((v) => v < 0.4) && u.some((v) => v >= 0.4)).toBe(true); // both cases occur
   });
   it('float32: kept values are exactly x * fround(1/(1-p)); shape is kept', () => {
@@ -29,7 +33,7 @@ describeEachBackend('dropout values', () => {
   it('the drop rate is p and the mean is preserved (20 000 elements)', () => {
     manualSeed(2024);
     const p = 0.3;
-    const y = Array.from(dropout(ones([20000], { dtype: 'float64' }), { p }).dataSync());
+    const y = Array.from(dropout(ones([20000], { dtype }), { p }).dataSync());
     const zeroFrac = y.filter((v) => v === 0).length / y.length;
     const mean = y.reduce((s, v) => s + v, 0) / y.length;
     expect(Math.abs(zeroFrac - p)).toBeLessThan(0.015); // sd ≈ 0.0032
@@ -52,7 +56,7 @@ describeEachBackend('dropout values', () => {
   });
 });
 
-describe('dropout gradient', () => {
+describeEachBackend('dropout gradient', (b) => {
   it('dx = dy * mask / (1 - p): the same zeros and scale as the output', () => {
     manualSeed(5);
     const x = ones([50], { requiresGrad: true });
@@ -61,9 +65,11 @@ describe('dropout gradient', () => {
     expect(x.grad!.toArray()).toEqual(y.toArray()); // x = 1, so y is the scaled mask
     expect(new Set(x.grad!.dataSync())).toEqual(new Set([0, 2]));
   });
-  it('gradcheck (float64) with the mask fixed by reseeding', () => {
-    const x = tensor([[0.3, -1.2, 2], [0.7, 0.1, -0.4]], { dtype: 'float64', requiresGrad: true });
-    expect(gradcheck((a) => { manualSeed(1); return dropout(a, { p: 0.5 }).mul(a); }, [x])).toBe(true);
+  it('gradcheck (float64; float32 vs cpu without float64) with the mask fixed by reseeding', () => {
+    expectGradcheck(b, (dtype) => ({
+      fn: (a) => { manualSeed(1); return dropout(a, { p: 0.5 }).mul(a); },
+      inputs: [tensor([[0.3, -1.2, 2], [0.7, 0.1, -0.4]], { dtype, requiresGrad: true })],
+    }));
   });
   it('p = 1: zero gradient', () => {
     const x = tensor([1, 2], { requiresGrad: true });

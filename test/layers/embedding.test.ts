@@ -1,13 +1,15 @@
 // embedding.test.ts — embedding / Embedding: rows looked up for any index shape, gradients that
 // accumulate over repeated indices (hand counts) and skip the padding row, gradcheck w.r.t. the
 // table, N(0, 1) init with the padding row zeroed, negative paddingIdx, fromPretrained, and
-// the errors for a bad index dtype, an out-of-range index and a bad paddingIdx.
+// the errors for a bad index dtype, an out-of-range index and a bad paddingIdx. Lookups,
+// gradients and errors run on every backend (gradcheck: float32 vs cpu without float64).
 
 import { describe, expect, it } from 'vitest';
-import { gradcheck, manualSeed, noGrad, tensor, zeros, type Tensor } from '../../src/index.js';
+import { manualSeed, noGrad, tensor, zeros, type Tensor } from '../../src/index.js';
 import { embedding, Embedding } from '../../src/layers/embedding.js';
 import { expectClose } from '../helpers/close.js';
 import { describeEachBackend } from '../helpers/backends.js';
+import { expectGradcheck } from '../helpers/crosscheck.js';
 
 const TABLE = [[0, 0.5], [1, -1], [2.5, 3], [-4, 0.25], [6, 7]]; // (5, 2)
 const int = (data: number[] | number[][] | number): Tensor => tensor(data, { dtype: 'int32' });
@@ -33,7 +35,7 @@ describeEachBackend('embedding forward', () => {
   });
 });
 
-describe('embedding gradients', () => {
+describeEachBackend('embedding gradients', (b) => {
   it('repeated indices accumulate: dW[r] = (count of r) * dy row', () => {
     const w = tensor(TABLE, { requiresGrad: true });
     const y = embedding(int([[1, 3, 1], [1, 0, 4]]), w); // row 1 three times, 2 never
@@ -51,13 +53,20 @@ describe('embedding gradients', () => {
     emb.forward(int([4, 4, 2])).sum().backward();
     expect(emb.weight.grad!.toArray()).toEqual([[0, 0], [0, 0], [1, 1], [0, 0], [0, 0]]);
   });
-  it('gradcheck (float64) w.r.t. the table, with and without a padding row', () => {
-    manualSeed(5);
-    const emb = new Embedding(5, 3, { dtype: 'float64' });
-    const idx = int([[0, 3, 3], [4, 1, 0]]);
-    expect(gradcheck((w) => embedding(idx, w).tanh(), [emb.weight])).toBe(true);
+  it('gradcheck (float64; float32 vs cpu without float64) w.r.t. the table, with and without a padding row', () => {
+    const table = (dtype: 'float32' | 'float64'): Tensor => {
+      manualSeed(5);
+      return new Embedding(5, 3, { dtype }).weight;
+    };
+    expectGradcheck(b, (dtype) => {
+      const idx = int([[0, 3, 3], [4, 1, 0]]);
+      return { fn: (w) => embedding(idx, w).tanh(), inputs: [table(dtype)] };
+    });
     // padding row 2 is not looked up, so its (zero) analytic gradient is also the numerical one
-    expect(gradcheck((w) => embedding(idx, w, { paddingIdx: 2 }).pow(2), [emb.weight])).toBe(true);
+    expectGradcheck(b, (dtype) => {
+      const idx = int([[0, 3, 3], [4, 1, 0]]);
+      return { fn: (w) => embedding(idx, w, { paddingIdx: 2 }).pow(2), inputs: [table(dtype)] };
+    });
   });
 });
 
@@ -96,7 +105,7 @@ describe('Embedding init', () => {
   });
 });
 
-describe('embedding errors', () => {
+describeEachBackend('embedding errors', () => {
   it('indices must be int32', () => {
     expect(() => embedding(tensor([1, 2]), tensor(TABLE))).toThrow('embedding: indices must be an int32 Tensor, got float32');
     expect(() => new Embedding(5, 2).forward(tensor([true]))).toThrow('embedding: indices must be an int32 Tensor, got bool');
