@@ -20,7 +20,8 @@ runOpTable('matmul', [
   mm([2, 3, 4], [2, 4, 5]),
   mm([2, 1, 3, 4], [5, 4, 2]), // batch [2,1] with [5] -> [2,5]
   mm([3, 4], [2, 4, 5]), // a matrix against a batch
-  mm([2, 3, 4], [4, 2]),
+  mm([2, 3, 4], [4, 2]), // a batch against one matrix: folded into one (6, 4) @ (4, 2) product
+  mm([2, 3, 5, 4], [4, 3]),
   mm([4], [2, 4, 3]),
   mm([2, 3, 4], [4]),
   op('matmul free function', [F([2, 3]), F([3, 2])], (a, b) => matmul(a, b), R.matmul),
@@ -32,5 +33,8 @@ runOpTable('matmul', [
   op('matmul permuted batch', [F([3, 2, 4]), F([2, 4, 5])], (a, b) => a.permute(1, 0, 2).matmul(b), (a, b) => R.matmul(R.permute(a, [1, 0, 2]), b)),
   op('matmul expanded a', [F([3, 4]), F([2, 4, 5])], (a, b) => a.expand(2, 3, 4).matmul(b), (a, b) => R.matmul(R.broadcastTo(a, [2, 3, 4]), b)),
   op('matmul sliced rows', [F([6, 3]), F([3, 2])], (a, b) => a.slice(0, 0, null, 2).matmul(b), (a, b) => R.matmul(R.slice(a, 0, 0, 6, 2), b)),
+  // batch folding of a non-contiguous batch against one matrix (reshape copies it first)
+  op('matmul transposed batch @ matrix', [F([3, 2, 4]), F([4, 5])], (a, b) => a.transpose(0, 1).matmul(b), (a, b) => R.matmul(R.transpose(a, 0, 1), b)),
+  op('matmul expanded batch @ matrix', [F([3, 4]), F([4, 5])], (a, b) => a.expand(2, 3, 4).matmul(b), (a, b) => R.matmul(R.broadcastTo(a, [2, 3, 4]), b)),
   op('matmul same operand twice', [F([3, 3])], (a) => a.matmul(a), (a) => R.matmul(a, a)),
 ]);

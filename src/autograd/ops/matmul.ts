@@ -2,6 +2,9 @@
 // and the added dim removed afterwards; batch dims broadcast (as stride-0 views, no copy).
 // The primitive is a batched (…, M, K) @ (…, K, N) product; its backward is two products:
 //   Y = A B     dA = dY B^T     dB = A^T dY     (summed back over broadcast batch dims)
+// A batch against one matrix, (…, M, K) @ (K, N) as in every Linear layer, is folded into a
+// single (…·M, K) @ (K, N) product (as PyTorch does), so dB is one product over all rows rather
+// than a batch of (K, N) products summed afterwards.
 // Reference: numpy.matmul; PyTorch derivatives.yaml (mm).
 
 import { broadcastShapes, fmt } from '../../tensor/shape.js';
@@ -32,6 +35,10 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const K = a.shape[a.ndim - 1];
   const Kb = b.ndim === 1 ? b.shape[0] : b.shape[b.ndim - 2];
   if (K !== Kb) throw new Error(`matmul: shapes ${fmt(a.shape)} and ${fmt(b.shape)} are not aligned (${K} != ${Kb})`);
+  if (a.ndim > 2 && b.ndim === 2) {
+    const N = b.shape[1];
+    return bmm(a.reshape(-1, K), b).reshape([...a.shape.slice(0, -1), N]); // (…·M, K) @ (K, N) -> (…, M, N)
+  }
   const a2 = a.ndim === 1 ? a.unsqueeze(0) : a; // (1, K)
   const b2 = b.ndim === 1 ? b.unsqueeze(-1) : b; // (K, 1)
   let y = bmm(a2, b2);
