@@ -81,6 +81,12 @@ export interface Backend<S = unknown> {
   argReduce(op: 'argmax' | 'argmin', x: View<S>, axis: number): S;
   /** Whole-op kernel: softmax (or log-softmax) along `axis`, max-subtracted for stability. */
   softmax(x: View<S>, axis: number, log: boolean, dtype: DType): S;
+  /**
+   * Whole-op kernel: layer norm without affine over each group of the last n elements (the
+   * trailing dims whose sizes multiply to n): y = (x - mean) * rstd, rstd = 1 / sqrt(var + eps)
+   * with the biased variance; mean and rstd have one value per group.
+   */
+  layerNorm(x: View<S>, n: number, eps: number, dtype: DType): { y: S; mean: S; rstd: S };
 
   // ---- contractions ------------------------------------------------------------------
   /** Batched matrix product: a (...batch, M, K) @ b (...batch, K, N) with equal batch shapes. */

@@ -1,12 +1,13 @@
 // cpu/index.ts — the CPU backend: pure TypeScript, storage is a typed array per tensor.
 // This is the readable reference every other backend is tested against; each method
-// forwards to one kernel file (elementwise, reduce, matmul, indexing, conv).
+// forwards to one kernel file (elementwise, reduce, norm, matmul, indexing, conv).
 
 import type { Backend } from '../backend.js';
 import type { DType, TypedArray } from '../../tensor/dtype.js';
 import { allocTyped } from '../../tensor/dtype.js';
 import { binaryKernel, clampKernel, copyKernel, unaryKernel, whereKernel } from './elementwise.js';
 import { argReduceKernel, reduceKernel, softmaxKernel } from './reduce.js';
+import { layerNormKernel } from './norm.js';
 import { matmulKernel } from './matmul.js';
 import { avgPool2dBackwardKernel, avgPool2dKernel, col2imKernel, im2colKernel, maxPool2dBackwardKernel, maxPool2dKernel } from './conv.js';
 import { assignKernel, catKernel, embedKernel, gatherKernel, indexAddKernel, indexSelectKernel, scatterAddKernel } from './indexing.js';
@@ -34,6 +35,7 @@ export class CpuBackend implements Backend<TypedArray> {
   reduce = reduceKernel;
   argReduce = argReduceKernel;
   softmax = softmaxKernel;
+  layerNorm = layerNormKernel;
 
   matmul = matmulKernel;
 

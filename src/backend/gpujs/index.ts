@@ -16,7 +16,7 @@ import { binarySource, clampSource, copySource, unarySource, whereSource } from 
 import type { KernelSource } from '../../../kernels/common.js';
 import { GpuBuffer } from './buffer.js';
 import { KernelRunner } from './runner.js';
-import { argReduce, reduce, softmax } from './reduce.js';
+import { argReduce, layerNorm, reduce, softmax } from './reduce.js';
 import { matmul } from './matmul.js';
 import { assign, cat, embed, gather, indexAdd, indexSelect, scatterAdd } from './indexing.js';
 import { avgPool2d, avgPool2dBackward, col2im, im2col, maxPool2d, maxPool2dBackward } from './conv.js';
@@ -116,6 +116,7 @@ export class GpuJsBackend implements Backend<GpuBuffer> {
   reduce(op: ReduceOp, x: V, axes: number[], dtype: DType): GpuBuffer { return reduce(this, op, x, axes, dtype); }
   argReduce(op: 'argmax' | 'argmin', x: V, axis: number): GpuBuffer { return argReduce(this, op, x, axis); }
   softmax(x: V, axis: number, log: boolean, dtype: DType): GpuBuffer { return softmax(this, x, axis, log, dtype); }
+  layerNorm(x: V, n: number, eps: number, dtype: DType): { y: GpuBuffer; mean: GpuBuffer; rstd: GpuBuffer } { return layerNorm(this, x, n, eps, dtype); }
 
   // ---- contractions (./matmul.ts) ----------------------------------------------------------
   matmul(a: V, b: V, dtype: DType): GpuBuffer { return matmul(this, a, b, dtype); }

@@ -1,0 +1,364 @@
+// reduce.test.ts — the gpujs backend's reductions (sum/max/min/prod over axes), arg-reductions
+// and softmax / log-softmax against the CPU backend, per gpu.js mode: first at the Backend-method
+// level on contiguous, permuted, step-sliced and broadcast views, odd and zero sizes, several
+// axes, full reductions to 0-d, long (two-pass) reductions, int32/bool data, NaN and ±inf; then
+// through the Tensor API (sum/mean/var/amax/argmax/max(dim)/softmax/crossEntropy and gradients).
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nn, setBackend, tensor, type Tensor } from '../../../src/index.js';
+import type { ReduceOp, View } from '../../../src/backend/backend.js';
+import { CpuBackend } from '../../../src/backend/cpu/index.js';
+import type { GpuBuffer } from '../../../src/backend/gpujs/buffer.js';
+import type { GpuJsBackend } from '../../../src/backend/gpujs/index.js';
+import { makeBackend } from '../../../src/backend/registry.js';
+import type { DType, TypedArray } from '../../../src/tensor/dtype.js';
+import { contiguousStrides, numel } from '../../../src/tensor/shape.js';
+import { expectClose } from '../../helpers/close.js';
+
+const MODES = (process.env.TENSORLOOM_GPUJS_MODES ?? 'webasm,cpu').split(',').map((m) => m.trim()).filter((m) => m !== '');
+const cpu = new CpuBackend();
+
+// ---- data and views ------------------------------------------------------------------------------
+
+/** Deterministic values: floats in (-2, 2), or integers in [lo, hi) for int32/bool (and `ints` floats). */
+function values(n: number, seed: number, dtype: DType = 'float32', lo = -50, hi = 50): number[] {
+  let s = (seed * 2654435761) >>> 0 || 1;
+  const next = (): number => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return Array.from({ length: n }, () => {
+    if (dtype === 'bool') return next() < 0.5 ? 0 : 1;
+    if (dtype === 'int32') return lo + Math.floor(next() * (hi - lo));
+    return Math.fround(4 * next() - 2);
+  });
+}
+
+type Layout = 'contiguous' | 'permuted' | 'strided' | 'broadcast';
+
+/** Strides, offset and storage size of a `layout` view of `shape`. */
+function layoutOf(shape: number[], layout: Layout): { stride: number[]; offset: number; size: number } {
+  const r = shape.length;
+  if (layout === 'permuted') {
+    // stored with the dims reversed, viewed transposed back
+    const rev = contiguousStrides([...shape].reverse());
+    return { stride: shape.map((_, d) => rev[r - 1 - d]), offset: 0, size: numel(shape) };
+  }
+  if (layout === 'strided') {
+    // every second element of a larger storage, starting one in along each dim
+    const big = shape.map((n) => 2 * n + 1);
+    const s = contiguousStrides(big);
+    return { stride: s.map((v) => 2 * v), offset: s.reduce((a, b) => a + b, 0), size: numel(big) };
+  }
+  if (layout === 'broadcast' && r > 0 && shape[0] > 1) {
+    const rest = contiguousStrides(shape.slice(1));
+    return { stride: [0, ...rest], offset: 0, size: numel(shape.slice(1)) };
+  }
+  return { stride: contiguousStrides(shape), offset: 0, size: numel(shape) };
+}
+
+interface Pair {
+  c: View<TypedArray>;
+  g: View<GpuBuffer>;
+}
+
+/** The same view of the same host values on cpu and on gpujs backend `b`. */
+function pair(b: GpuJsBackend, dtype: DType, shape: number[], layout: Layout, seed: number, data?: number[]): Pair {
+  const { stride, offset, size } = layoutOf(shape, layout);
+  const vals = data ?? values(size, seed, dtype);
+  const typed = (): TypedArray => (dtype === 'int32' ? Int32Array.from(vals) : dtype === 'bool' ? Uint8Array.from(vals) : Float32Array.from(vals));
+  return {
+    c: { data: cpu.fromHost(dtype, typed()), shape, stride, offset },
+    g: { data: b.fromHost(dtype, typed()), shape, stride, offset },
+  };
+}
+
+const whole = (buf: GpuBuffer): View<GpuBuffer> => ({ data: buf, shape: [buf.size], stride: [1], offset: 0 });
+
+/** gpujs storage vs cpu storage, element for element (exact for int32/bool, or when tol = 0). */
+function expectSame(b: GpuJsBackend, got: GpuBuffer, want: TypedArray, dtype: DType, tol = 1e-5): void {
+  const g = b.toHost(whole(got), dtype);
+  expect(g.length).toBe(want.length);
+  if (dtype === 'float32' && tol > 0) expectClose(g, want, tol, tol);
+  else expect(Array.from(g)).toEqual(Array.from(want));
+}
+
+const OPS: ReduceOp[] = ['sum', 'max', 'min', 'prod'];
+
+for (const mode of MODES) {
+  describe(`gpujs reduction kernels [${mode}]`, () => {
+    const b = makeBackend('test', 'gpujs', { mode }) as GpuJsBackend;
+    const layouts: Layout[] = ['contiguous', 'permuted', 'strided', 'broadcast'];
+
+    // ---- reduce ----------------------------------------------------------------------------------
+    describe('reduce', () => {
+      const cases: [string, number[], number[], Layout][] = [];
+      const geometry: [number[], number[][]][] = [
+        [[1], [[0]]],
+        [[7], [[0]]],
+        [[257], [[0]]],
+        [[3, 5], [[0], [1], [0, 1]]],
+        [[4, 7, 5], [[0], [1], [2], [0, 2], [1, 2], [0, 1, 2]]],
+        [[2, 3, 1, 33], [[0, 1, 3], [2], [1, 2]]],
+      ];
+      for (const [shape, axesList] of geometry) {
+        for (const axes of axesList) for (const l of layouts) cases.push([`${shape} over [${axes}] ${l}`, shape, axes, l]);
+      }
+      it.each(cases)('%s', (_, shape, axes, layout) => {
+        const x = pair(b, 'float32', shape, layout, 1);
+        // products of up to 257 values in (-2, 2) under/overflow, so prod sees values near ±1
+        const p = pair(b, 'float32', shape, layout, 1, values(layoutOf(shape, layout).size, 1).map((v) => Math.fround(1 + v / 16)));
+        for (const op of OPS) {
+          const v = op === 'prod' ? p : x;
+          expectSame(b, b.reduce(op, v.g, axes, 'float32'), cpu.reduce(op, v.c, axes, 'float32'), 'float32', op === 'max' || op === 'min' ? 0 : 1e-5);
+        }
+      });
+
+      it('long reductions run in two passes and index every element exactly once', () => {
+        // integer-valued floats sum exactly in float32 and float64 alike: any missing or doubled
+        // element shows as an exact mismatch
+        const ints = (n: number, seed: number): number[] => values(n, seed, 'int32', -3, 4);
+        const geometries: [number[], number[], Layout][] = [
+          [[1000003], [0], 'contiguous'],
+          [[3, 5001], [1], 'contiguous'],
+          [[4097, 3], [0], 'permuted'],
+          [[40, 3, 301], [0, 2], 'contiguous'],
+          [[301, 40], [0, 1], 'strided'],
+          [[2, 2050], [1], 'broadcast'],
+        ];
+        for (const [shape, axes, layout] of geometries) {
+          const x = pair(b, 'float32', shape, layout, 2, ints(layoutOf(shape, layout).size, 2));
+          for (const op of OPS.filter((o) => o !== 'prod')) {
+            expectSame(b, b.reduce(op, x.g, axes, 'float32'), cpu.reduce(op, x.c, axes, 'float32'), 'float32', 0);
+          }
+        }
+        // a full sum of 1M elements: pass 1 (1024 chunks), pass 2 (one thread over the partials)
+        const x = pair(b, 'float32', [1 << 20], 'contiguous', 3);
+        const calls = b.runner.stats.calls;
+        b.reduce('sum', x.g, [0], 'float32');
+        expect(b.runner.stats.calls - calls).toBe(2);
+      });
+
+      it('a float32 sum of 1M positive values stays within 1e-6 of the float64 sum', () => {
+        // a plain float32 running sum is off by ~2e-5 here; blocks and chunks keep the error small
+        const n = 1_000_003;
+        const data = values(n, 4).map((v) => Math.fround((v + 2) / 4)); // in (0, 1)
+        const x = pair(b, 'float32', [n], 'contiguous', 4, data);
+        const exact = data.reduce((s, v) => s + v, 0);
+        const got = b.toHost(whole(b.reduce('sum', x.g, [0], 'float32')), 'float32')[0];
+        expect(Math.abs(got - exact) / exact).toBeLessThan(1e-6);
+        // and per row, over rows of 100000
+        const rows = pair(b, 'float32', [10, 100000], 'contiguous', 5, data.slice(0, 1000000));
+        expectSame(b, b.reduce('sum', rows.g, [1], 'float32'), cpu.reduce('sum', rows.c, [1], 'float32'), 'float32', 1e-6);
+      });
+
+      it('int32 and bool inputs: exact sums (as int32), max/min in their own dtype', () => {
+        for (const [shape, axes, layout] of [[[7, 33], [1], 'permuted'], [[5, 3, 4], [0, 2], 'strided'], [[2000], [0], 'contiguous']] as [number[], number[], Layout][]) {
+          const xi = pair(b, 'int32', shape, layout, 6);
+          for (const op of ['sum', 'max', 'min'] as ReduceOp[]) {
+            expectSame(b, b.reduce(op, xi.g, axes, 'int32'), cpu.reduce(op, xi.c, axes, 'int32'), 'int32');
+          }
+          const xb = pair(b, 'bool', shape, layout, 7);
+          expectSame(b, b.reduce('sum', xb.g, axes, 'int32'), cpu.reduce('sum', xb.c, axes, 'int32'), 'int32');
+          for (const op of ['max', 'min'] as ReduceOp[]) expectSame(b, b.reduce(op, xb.g, axes, 'bool'), cpu.reduce(op, xb.c, axes, 'bool'), 'bool');
+        }
+        // int32 sums up to 2^24 stay exact (a float32 accumulator holds them)
+        const big = pair(b, 'int32', [4, 1000], 'contiguous', 0, Array.from({ length: 4000 }, (_, i) => 4000 + (i % 7)));
+        expectSame(b, b.reduce('sum', big.g, [0, 1], 'int32'), cpu.reduce('sum', big.c, [0, 1], 'int32'), 'int32');
+      });
+
+      it('max/min propagate NaN; sums and products see ±inf', () => {
+        const data = [1, NaN, 3, -Infinity, 2, 5, Infinity, 0, -1, 4, 2, NaN];
+        for (const axes of [[0], [1], [0, 1]]) {
+          for (const layout of ['contiguous', 'permuted'] as Layout[]) {
+            const x = pair(b, 'float32', [3, 4], layout, 0, data);
+            for (const op of OPS) expectSame(b, b.reduce(op, x.g, axes, 'float32'), cpu.reduce(op, x.c, axes, 'float32'), 'float32');
+          }
+        }
+        const y = pair(b, 'float32', [2, 3], 'contiguous', 0, [-Infinity, -Infinity, -Infinity, 1, Infinity, -Infinity]);
+        for (const op of OPS) expectSame(b, b.reduce(op, y.g, [1], 'float32'), cpu.reduce(op, y.c, [1], 'float32'), 'float32');
+      });
+
+      it('zero-size dims: an empty reduced dim gives the start value, an empty kept dim nothing', () => {
+        // (the Tensor API refuses max/min over an empty dim, as torch; the kernels still agree)
+        for (const dtype of ['float32', 'int32', 'bool'] as DType[]) {
+          const x = pair(b, dtype, [3, 0, 2], 'contiguous', 8);
+          for (const op of OPS) {
+            const out = op === 'sum' && dtype === 'bool' ? 'int32' : dtype;
+            expectSame(b, b.reduce(op, x.g, [1], out), cpu.reduce(op, x.c, [1], out), out);
+            expectSame(b, b.reduce(op, x.g, [0, 2], out), cpu.reduce(op, x.c, [0, 2], out), out);
+          }
+        }
+        const x = pair(b, 'float32', [3, 0, 2], 'contiguous', 8);
+        expect(b.toHost(whole(b.reduce('sum', x.g, [1], 'float32')), 'float32')).toEqual(new Float32Array(6));
+        expect(Array.from(b.toHost(whole(b.reduce('max', x.g, [0, 1], 'float32')), 'float32'))).toEqual([-Infinity, -Infinity]);
+        expect(b.reduce('sum', x.g, [0, 2], 'float32').size).toBe(0);
+      });
+
+      it('reduces to 0-d (all axes) and copies when no axis is reduced', () => {
+        for (const layout of layouts) {
+          const x = pair(b, 'float32', [5, 3, 7], layout, 9);
+          for (const op of OPS.filter((o) => o !== 'prod')) {
+            const full = b.reduce(op, x.g, [0, 1, 2], 'float32');
+            expect(full.size).toBe(1);
+            expectSame(b, full, cpu.reduce(op, x.c, [0, 1, 2], 'float32'), 'float32');
+            expectSame(b, b.reduce(op, x.g, [], 'float32'), cpu.reduce(op, x.c, [], 'float32'), 'float32', 0);
+          }
+        }
+        const s = pair(b, 'float32', [], 'contiguous', 10);
+        expectSame(b, b.reduce('sum', s.g, [], 'float32'), cpu.reduce('sum', s.c, [], 'float32'), 'float32', 0);
+      });
+
+      it('refuses float64', () => {
+        const x = pair(b, 'float32', [3], 'contiguous', 0);
+        expect(() => b.reduce('sum', x.g, [0], 'float64')).toThrow(/gpujs\.sum: float64 is not supported/);
+      });
+    });
+
+    // ---- argReduce -------------------------------------------------------------------------------
+    describe('argReduce', () => {
+      const cases: [string, number[], number, Layout][] = [];
+      for (const [shape, axes] of [[[1], [0]], [[7], [0]], [[33], [0]], [[3, 5], [0, 1]], [[4, 7, 5], [0, 1, 2]], [[2, 1, 257], [1, 2]]] as [number[], number[]][]) {
+        for (const axis of axes) for (const l of layouts) cases.push([`${shape} along ${axis} ${l}`, shape, axis, l]);
+      }
+      it.each(cases)('%s', (_, shape, axis, layout) => {
+        const size = layoutOf(shape, layout).size;
+        const floats = pair(b, 'float32', shape, layout, 11);
+        // few distinct values: many ties, where the first index must win
+        const ties = pair(b, 'float32', shape, layout, 12, values(size, 12, 'int32', -2, 3));
+        const ints = pair(b, 'int32', shape, layout, 13);
+        for (const op of ['argmax', 'argmin'] as const) {
+          for (const x of [floats, ties, ints]) expectSame(b, b.argReduce(op, x.g, axis), cpu.argReduce(op, x.c, axis), 'int32');
+        }
+      });
+
+      it('the first NaN wins; ±inf are ordinary extremes; long axes (two passes) agree', () => {
+        const data = [1, NaN, 3, NaN, -Infinity, 2, Infinity, 5, 0, -Infinity, Infinity, -1];
+        for (const axis of [0, 1]) {
+          for (const layout of ['contiguous', 'permuted'] as Layout[]) {
+            const x = pair(b, 'float32', [3, 4], layout, 0, data);
+            for (const op of ['argmax', 'argmin'] as const) expectSame(b, b.argReduce(op, x.g, axis), cpu.argReduce(op, x.c, axis), 'int32');
+          }
+        }
+        for (const [shape, axis] of [[[3001], 0], [[3, 2500], 1], [[2100, 2], 0]] as [number[], number][]) {
+          const x = pair(b, 'float32', shape, 'contiguous', 14, values(numel(shape), 14, 'int32', -40, 41));
+          for (const op of ['argmax', 'argmin'] as const) expectSame(b, b.argReduce(op, x.g, axis), cpu.argReduce(op, x.c, axis), 'int32');
+        }
+      });
+
+      it('an empty kept dim gives an empty result', () => {
+        const x = pair(b, 'float32', [0, 4], 'contiguous', 0);
+        expect(b.argReduce('argmax', x.g, 1).size).toBe(0);
+      });
+    });
+
+    // ---- softmax ---------------------------------------------------------------------------------
+    describe('softmax and log-softmax', () => {
+      const cases: [string, number[], number, Layout][] = [];
+      for (const [shape, axes] of [[[1], [0]], [[7], [0]], [[3, 33], [0, 1]], [[4, 7, 5], [0, 1, 2]], [[2, 1, 257], [1, 2]]] as [number[], number[]][]) {
+        for (const axis of axes) for (const l of layouts) cases.push([`${shape} along ${axis} ${l}`, shape, axis, l]);
+      }
+      it.each(cases)('%s', (_, shape, axis, layout) => {
+        const x = pair(b, 'float32', shape, layout, 15);
+        // large logits: exp overflows unless the max is subtracted
+        const big = pair(b, 'float32', shape, layout, 16, values(layoutOf(shape, layout).size, 16).map((v) => v * 60));
+        for (const log of [false, true]) {
+          for (const v of [x, big]) expectSame(b, b.softmax(v.g, axis, log, 'float32'), cpu.softmax(v.c, axis, log, 'float32'), 'float32');
+        }
+      });
+
+      it('-inf entries, all -inf lanes, NaN and +inf as the CPU twin', () => {
+        // lanes (rows of 4): some -inf; all -inf (NaN out, as torch); a NaN; a +inf
+        const data = [1, -Infinity, 3, 0, -Infinity, -Infinity, -Infinity, -Infinity, 1, NaN, 2, 0, Infinity, 1, 2, 3];
+        for (const log of [false, true]) {
+          // each time the lanes hold the rows of `data`: along a contiguous axis, a strided one, axis 0
+          for (const [axis, layout, stored] of [[1, 'contiguous', data], [1, 'permuted', transpose4(data)], [0, 'contiguous', transpose4(data)]] as [number, Layout, number[]][]) {
+            const x = pair(b, 'float32', [4, 4], layout, 0, stored);
+            expectSame(b, b.softmax(x.g, axis, log, 'float32'), cpu.softmax(x.c, axis, log, 'float32'), 'float32');
+          }
+        }
+      });
+
+      it('long lanes (two-pass max and sum), int32 input, zero sizes', () => {
+        for (const [shape, axis, layout] of [[[3, 3001], 1, 'contiguous'], [[2100, 3], 0, 'permuted'], [[5000], 0, 'strided']] as [number[], number, Layout][]) {
+          const x = pair(b, 'float32', shape, layout, 17);
+          for (const log of [false, true]) expectSame(b, b.softmax(x.g, axis, log, 'float32'), cpu.softmax(x.c, axis, log, 'float32'), 'float32');
+        }
+        const xi = pair(b, 'int32', [3, 5], 'permuted', 18, values(15, 18, 'int32', -5, 5));
+        for (const log of [false, true]) expectSame(b, b.softmax(xi.g, 1, log, 'float32'), cpu.softmax(xi.c, 1, log, 'float32'), 'float32');
+        for (const shape of [[0, 4], [4, 0]]) {
+          const x = pair(b, 'float32', shape, 'contiguous', 0);
+          expect(b.softmax(x.g, 1, false, 'float32').size).toBe(0);
+        }
+      });
+    });
+
+    it('ran every kernel on the mode asked for', () => {
+      expect(b.runner.stats.fallbacks).toEqual([]);
+    });
+  });
+
+  describe(`gpujs reductions through the Tensor API [${mode}]`, () => {
+    let b: GpuJsBackend;
+    beforeAll(() => { b = setBackend('gpujs', { mode }) as GpuJsBackend; });
+    afterAll(() => { setBackend('cpu'); });
+
+    /** Runs build on gpujs and on cpu from the same host values; compares every returned tensor. */
+    function sameOnBoth(build: () => Tensor[], tol = 1e-5): void {
+      const got = build().map((t) => ({ shape: t.shape, dtype: t.dtype, data: Array.from(t.dataSync()) }));
+      setBackend('cpu');
+      let want: typeof got;
+      try {
+        want = build().map((t) => ({ shape: t.shape, dtype: t.dtype, data: Array.from(t.dataSync()) }));
+      } finally {
+        setBackend('gpujs', { mode });
+      }
+      expect(got.map((g) => [g.shape, g.dtype])).toEqual(want.map((w) => [w.shape, w.dtype]));
+      got.forEach((g, i) => expectClose(g.data, want[i].data, tol, tol));
+    }
+    const t = (shape: number[], seed: number, dtype: DType = 'float32'): Tensor =>
+      tensor(values(numel(shape), seed, dtype), { shape, dtype });
+
+    it('sum, mean, var, std, amax, amin and logsumexp with their gradients, on permuted views', () => {
+      sameOnBoth(() => {
+        const a = t([5, 7, 3], 1).requiresGrad_();
+        const x = a.permute([2, 0, 1]); // (3, 5, 7)
+        const outs = [x.sum(), x.sum([0, 2]), x.mean(1, true), x.var([1, 2]), x.std(0), x.amax(2), x.amin([0, 1]), x.logsumexp(1)];
+        const loss = outs.reduce((s, o, k) => s.add(o.mul(k + 1).sum()), x.sum().mul(0));
+        loss.backward();
+        return [...outs, a.grad!];
+      });
+    });
+
+    it('argmax, argmin and max(dim) (values, first-index indices, gradient)', () => {
+      sameOnBoth(() => {
+        const a = tensor(values(60, 2, 'int32', -3, 4), { shape: [4, 15] }).to('float32').requiresGrad_();
+        const { values: v, indices } = a.t().max(1); // (15,)
+        v.sum().backward();
+        return [a.argmax(1), a.argmin(0, true), a.t().argmax(), indices, v, a.grad!];
+      });
+      expect(b.runner.stats.fallbacks).toEqual([]);
+    });
+
+    it('int32 and bool sums', () => {
+      sameOnBoth(() => {
+        const i = t([6, 9], 3, 'int32');
+        return [i.sum(), i.sum(0), i.gt(0).sum(1), i.amax(1), i.t().amin(0)];
+      });
+    });
+
+    it('softmax, logSoftmax and crossEntropy with their gradients', () => {
+      sameOnBoth(() => {
+        const logits = t([6, 11], 4).mul(3).requiresGrad_();
+        const target = tensor([0, 3, 10, 5, 2, 7], { dtype: 'int32' });
+        const p = logits.softmax(1), lp = logits.t().logSoftmax(0); // lp: (11, 6)
+        const loss = nn.functional.crossEntropy(logits, target).add(p.mul(t([6, 11], 5)).sum()).add(lp.mul(t([11, 6], 6)).sum());
+        loss.backward();
+        return [p, lp, loss, logits.grad!];
+      });
+      expect(b.runner.stats.fallbacks).toEqual([]);
+    });
+  });
+}
+
+/** A row-major 4x4 matrix's values in column-major order (so a permuted view reads the original). */
+function transpose4(d: number[]): number[] {
+  return Array.from({ length: 16 }, (_, i) => d[(i % 4) * 4 + Math.floor(i / 4)]);
+}
