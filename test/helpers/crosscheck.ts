@@ -75,6 +75,8 @@ export function expectCloseScaled(actual: ArrayLike<number>, expected: ArrayLike
 /**
  * Builds the computation on the current backend and on cpu (after the same manualSeed) and
  * expects equal outputs and equal analytic gradients w.r.t. `wrt`, within opts.tol.
+ * `build` must make every tensor it uses (inputs, targets, masks, modules) itself: it runs once
+ * per backend, and tensors of two backends never mix.
  */
 export function expectMatchesCpu(build: () => Built, opts: CrossCheckOptions): void {
   const seed = opts.seed ?? 0, withGrad = opts.grad ?? true, label = opts.label ? `${opts.label}: ` : '';

@@ -2,14 +2,16 @@
 // batched N-D and 1-D inputs), gradcheck w.r.t. input, weight and bias, PyTorch's default init
 // bounds and moments, resetParameters, bias: false, the error messages, and the PyTorch
 // parameter / state-dict keys of Sequential(Linear, ReLU, Linear) with loadStateDict's errors.
+// Forward and gradients run on every backend (gradients: float32 vs cpu without float64).
 
 import { describe, expect, it } from 'vitest';
-import { gradcheck, manualSeed, noGrad, tensor, zeros, type Tensor } from '../../src/index.js';
+import { manualSeed, noGrad, tensor, zeros, type Tensor } from '../../src/index.js';
 import { linear, Linear } from '../../src/layers/linear.js';
 import { ReLU } from '../../src/layers/activation.js';
 import { Sequential } from '../../src/layers/container.js';
 import { expectClose } from '../helpers/close.js';
 import { describeEachBackend } from '../helpers/backends.js';
+import { expectGradcheck } from '../helpers/crosscheck.js';
 
 /** y[r][o] = sum_i x[r][i] w[o][i] + b[o] over the rows r of x flattened to (rows, in). */
 function linearRef(x: number[], w: number[][], b: number[] | null): number[] {
@@ -54,22 +56,31 @@ describeEachBackend('linear forward', ({ tol }) => {
   });
 });
 
-describe('linear gradients (float64 gradcheck)', () => {
+describeEachBackend('linear gradients (float64 gradcheck, or float32 vs cpu)', (b) => {
+  const dtype = b.float64 ? 'float64' : 'float32';
   it('w.r.t. input, weight and bias, batched input', () => {
-    manualSeed(1);
-    const fc = new Linear(3, 2, { dtype: 'float64' });
-    expect(fc.weight.dtype).toBe('float64');
-    const x = tensor(X, { shape: [2, 2, 3], dtype: 'float64', requiresGrad: true });
-    expect(gradcheck((a, w, b) => linear(a, w, b), [x, fc.weight, fc.bias!])).toBe(true);
-    expect(gradcheck((a) => fc.forward(a).tanh(), [x])).toBe(true);
+    const make = (dt: 'float32' | 'float64'): { fc: Linear; x: Tensor } => {
+      manualSeed(1);
+      const fc = new Linear(3, 2, { dtype: dt });
+      expect(fc.weight.dtype).toBe(dt);
+      return { fc, x: tensor(X, { shape: [2, 2, 3], dtype: dt, requiresGrad: true }) };
+    };
+    expectGradcheck(b, (dt) => {
+      const { fc, x } = make(dt);
+      return { fn: (a, w, bb) => linear(a, w, bb), inputs: [x, fc.weight, fc.bias!] };
+    });
+    expectGradcheck(b, (dt) => {
+      const { fc, x } = make(dt);
+      return { fn: (a) => fc.forward(a).tanh(), inputs: [x], params: fc.parameters() };
+    });
   });
   it('without bias, 1-D input', () => {
-    expect(gradcheck((a, w) => linear(a, w), [f64([0.3, -0.7, 1.1], true), f64(W, true)])).toBe(true);
+    expectGradcheck(b, (dt) => ({ fn: (a, w) => linear(a, w), inputs: [tensor([0.3, -0.7, 1.1], { dtype: dt, requiresGrad: true }), tensor(W, { dtype: dt, requiresGrad: true })] }));
   });
   it('backward accumulates dW = dy^T x and db = sum of dy into the parameters', () => {
-    const fc = new Linear(3, 2, { dtype: 'float64' });
+    const fc = new Linear(3, 2, { dtype });
     noGrad(() => { fc.weight.copy_(tensor(W)); fc.bias!.copy_(tensor(Bias)); });
-    const x = f64([[1, 2, 3], [-1, 0.5, 4]]);
+    const x = tensor([[1, 2, 3], [-1, 0.5, 4]], { dtype });
     fc.forward(x).sum().backward();
     // dy = ones(2, 2): dW[o] = x[0] + x[1] = [0, 2.5, 7], db = [2, 2]
     expectClose(fc.weight.grad!, [[0, 2.5, 7], [0, 2.5, 7]], 1e-12);

@@ -2,15 +2,18 @@
 // written here with explicit loops (no tensorloom ops), in float32 and float64; gradients by
 // gradcheck in float64 (w.r.t. the input, and the target where differentiable); hand-known values,
 // stability at logits of ±1000, the all-ignored and empty cases, Module forms and error messages.
+// Everything but the error messages runs on every backend; without float64 the float64 lines
+// run in float32 and gradients are compared with the cpu backend's (helpers/crosscheck.ts).
 
 import { describe, expect, it } from 'vitest';
-import { gradcheck, tensor, type DType, type Tensor } from '../../src/index.js';
+import { tensor, type DType, type Tensor } from '../../src/index.js';
 import {
   BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss,
   binaryCrossEntropy, binaryCrossEntropyWithLogits, crossEntropy, l1Loss, mseLoss, nllLoss,
   type Reduction,
 } from '../../src/layers/loss.js';
-import { describeEachBackend } from '../helpers/backends.js';
+import { describeEachBackend, type BackendCase } from '../helpers/backends.js';
+import { expectGradcheck } from '../helpers/crosscheck.js';
 import { expectClose } from '../helpers/close.js';
 
 // ---- data and the plain-JS reference ---------------------------------------------------------
@@ -101,6 +104,10 @@ const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
 const REDUCTIONS: Reduction[] = ['none', 'mean', 'sum'];
 const tolOf = (dtype: DType, tol: number): [number, number] => (dtype === 'float64' ? [1e-10, 1e-10] : [tol * 5, tol * 5]);
 const GC = { eps: 1e-6, atol: 1e-6, rtol: 1e-4 };
+/** The forward dtypes a backend checks: float32, and float64 where it has it. */
+const dtypesOf = (b: BackendCase): DType[] => (b.float64 ? ['float32', 'float64'] : ['float32']);
+/** The backend's widest float dtype (the hand-value tests' precision). */
+const wideOf = (b: BackendCase): DType => (b.float64 ? 'float64' : 'float32');
 
 // ---- crossEntropy / nllLoss with class indices ------------------------------------------------
 
@@ -125,7 +132,8 @@ function classCase(shape: number[], seed: number, mark: number | null): { x: num
 }
 const targetShapeOf = (shape: number[]): number[] => (shape.length === 1 ? [] : [shape[0], ...shape.slice(2)]);
 
-describeEachBackend('crossEntropy with class indices vs reference', ({ tol }) => {
+describeEachBackend('crossEntropy with class indices vs reference', (b) => {
+  const { tol } = b;
   let seed = 1;
   for (const shape of CLASS_SHAPES) {
     for (const ig of IGNORES) {
@@ -138,7 +146,7 @@ describeEachBackend('crossEntropy with class indices vs reference', ({ tol }) =>
             it(title, () => {
               const { x, y, weight } = classCase(shape, s, ig.mark);
               const target = I(y, targetShapeOf(shape));
-              for (const dtype of ['float32', 'float64'] as DType[]) {
+              for (const dtype of dtypesOf(b)) {
                 const xs = stored(x, dtype);
                 const opts = { ignoreIndex: ig.ignoreIndex, reduction, labelSmoothing, weight: weighted ? T(weight, [weight.length], dtype) : undefined };
                 const out = crossEntropy(T(xs, shape, dtype), target, opts);
@@ -147,8 +155,10 @@ describeEachBackend('crossEntropy with class indices vs reference', ({ tol }) =>
                 const ref = refClassLoss(xs, shape, y, { ...opts, weight: weighted ? stored(weight, dtype) : undefined });
                 expectClose(out, ref as number[], ...tolOf(dtype, tol));
               }
-              const w64 = weighted ? T(weight, [weight.length]) : undefined;
-              expect(gradcheck((v) => crossEntropy(v, target, { ignoreIndex: ig.ignoreIndex, reduction, labelSmoothing, weight: w64 }), [T(x, shape, 'float64', true)], GC)).toBe(true);
+              expectGradcheck(b, (dt) => {
+                const w64 = weighted ? T(weight, [weight.length], dt) : undefined, tgt = I(y, targetShapeOf(shape));
+                return { fn: (v) => crossEntropy(v, tgt, { ignoreIndex: ig.ignoreIndex, reduction, labelSmoothing, weight: w64 }), inputs: [T(x, shape, dt, true)] };
+              }, GC);
             });
           }
         }
@@ -157,7 +167,8 @@ describeEachBackend('crossEntropy with class indices vs reference', ({ tol }) =>
   }
 });
 
-describeEachBackend('nllLoss vs reference', ({ tol }) => {
+describeEachBackend('nllLoss vs reference', (b) => {
+  const { tol } = b;
   let seed = 500;
   for (const shape of CLASS_SHAPES) {
     for (const ig of IGNORES) {
@@ -169,15 +180,17 @@ describeEachBackend('nllLoss vs reference', ({ tol }) => {
             const { x, y, weight } = classCase(shape, s, ig.mark);
             const logp = x.map((v) => v - 4); // any reals: nllLoss does not normalize
             const target = I(y, targetShapeOf(shape));
-            for (const dtype of ['float32', 'float64'] as DType[]) {
+            for (const dtype of dtypesOf(b)) {
               const ls = stored(logp, dtype);
               const w = weighted ? T(weight, [weight.length], dtype) : null;
               const out = nllLoss(T(ls, shape, dtype), target, w, { ignoreIndex: ig.ignoreIndex, reduction });
               const ref = refClassLoss(ls, shape, y, { ignoreIndex: ig.ignoreIndex, reduction, weight: weighted ? stored(weight, dtype) : undefined }, true);
               expectClose(out, ref as number[], ...tolOf(dtype, tol));
             }
-            const w64 = weighted ? T(weight, [weight.length]) : null;
-            expect(gradcheck((v) => nllLoss(v, target, { weight: w64, ignoreIndex: ig.ignoreIndex, reduction }), [T(logp, shape, 'float64', true)], GC)).toBe(true);
+            expectGradcheck(b, (dt) => {
+              const w64 = weighted ? T(weight, [weight.length], dt) : null, tgt = I(y, targetShapeOf(shape));
+              return { fn: (v) => nllLoss(v, tgt, { weight: w64, ignoreIndex: ig.ignoreIndex, reduction }), inputs: [T(logp, shape, dt, true)] };
+            }, GC);
           });
         }
       }
@@ -185,43 +198,45 @@ describeEachBackend('nllLoss vs reference', ({ tol }) => {
   }
 });
 
-describe('crossEntropy = nllLoss(logSoftmax) and hand-known values', () => {
+describeEachBackend('crossEntropy = nllLoss(logSoftmax) and hand-known values', (b) => {
+  const dt = wideOf(b), t = b.float64 ? 1e-14 : b.tol;
   it('equals nllLoss of logSoftmax over dim 1 for (N, C, d1, d2)', () => {
     const { x, y, weight } = classCase([3, 4, 2, 3], 7, -100);
-    const xt = T(x, [3, 4, 2, 3]), yt = I(y, [3, 2, 3]), w = T(weight, [4]);
-    expectClose(crossEntropy(xt, yt, w), nllLoss(xt.logSoftmax(1), yt, w).toArray(), 1e-14, 1e-14);
+    const xt = T(x, [3, 4, 2, 3], dt), yt = I(y, [3, 2, 3]), w = T(weight, [4], dt);
+    expectClose(crossEntropy(xt, yt, w), nllLoss(xt.logSoftmax(1), yt, w).toArray(), t, t);
   });
   it('uniform logits give log C; the gradient is (softmax - onehot) / N', () => {
-    const x = T([0, 0, 0, 0, 1, 2, 3, 4], [2, 4], 'float64', true);
+    const x = T([0, 0, 0, 0, 1, 2, 3, 4], [2, 4], dt, true);
     const loss = crossEntropy(x, I([3, 0], [2]));
-    const p1 = [1, 2, 3, 4].map((v) => Math.exp(v) / [1, 2, 3, 4].reduce((a, b) => a + Math.exp(b), 0));
-    expectClose(loss, (Math.log(4) - Math.log(p1[0])) / 2, 1e-14, 1e-14);
+    const p1 = [1, 2, 3, 4].map((v) => Math.exp(v) / [1, 2, 3, 4].reduce((a, c) => a + Math.exp(c), 0));
+    expectClose(loss, (Math.log(4) - Math.log(p1[0])) / 2, t, t);
     loss.backward();
-    expectClose(x.grad!, [0.125, 0.125, 0.125, -0.375, (p1[0] - 1) / 2, p1[1] / 2, p1[2] / 2, p1[3] / 2], 1e-14, 1e-14);
+    expectClose(x.grad!, [0.125, 0.125, 0.125, -0.375, (p1[0] - 1) / 2, p1[1] / 2, p1[2] / 2, p1[3] / 2], t, t);
   });
   it('label smoothing, hand computed: ε=0.1, C=3', () => {
     const lp = [2, 0.5, -1].map((v, _, a) => v - Math.log(a.reduce((s, u) => s + Math.exp(u), 0)));
     const expected = 0.9 * -lp[0] + (0.1 / 3) * -(lp[0] + lp[1] + lp[2]);
-    expectClose(crossEntropy(T([2, 0.5, -1], [3]), I([0], []), { labelSmoothing: 0.1 }), expected, 1e-14, 1e-14);
+    expectClose(crossEntropy(T([2, 0.5, -1], [3], dt), I([0], []), { labelSmoothing: 0.1 }), expected, t, t);
   });
   it('weighted mean divides by the summed weights of the non-ignored targets (PyTorch)', () => {
     // logp rows are given directly; targets [0, 2, -100], weights [1, 2, 3]: (1·1 + 3·3) / (1 + 3)
-    const logp = T([-1, -5, -5, -5, -5, -3, -7, -7, -7], [3, 3]);
-    expectClose(nllLoss(logp, I([0, 2, -100], [3]), T([1, 2, 3], [3])), 10 / 4, 1e-14, 0);
+    const logp = T([-1, -5, -5, -5, -5, -3, -7, -7, -7], [3, 3], dt);
+    expectClose(nllLoss(logp, I([0, 2, -100], [3]), T([1, 2, 3], [3], dt)), 10 / 4, b.float64 ? 1e-14 : t, 0);
   });
   it('weights and smoothing with an ignored position: the smoothing term is masked and shares the denominator', () => {
     const x = [0.3, -1, 2, 1, 1, 0];
     const w = [0.5, 2, 1];
-    const out = crossEntropy(T(x, [2, 3]), I([2, 5], [2]), { weight: T(w, [3]), ignoreIndex: 5, labelSmoothing: 0.3 });
+    const out = crossEntropy(T(x, [2, 3], dt), I([2, 5], [2]), { weight: T(w, [3], dt), ignoreIndex: 5, labelSmoothing: 0.3 });
     const lp = logSoftmaxLane(x, 0, 0, 3, 1);
     const expected = (0.7 * -w[2] * lp[2] + (0.3 / 3) * -(w[0] * lp[0] + w[1] * lp[1] + w[2] * lp[2])) / w[2];
-    expectClose(out, expected, 1e-14, 1e-14);
+    expectClose(out, expected, t, t);
   });
 });
 
 // ---- crossEntropy with class probabilities ---------------------------------------------------
 
-describeEachBackend('crossEntropy with class probabilities vs reference', ({ tol }) => {
+describeEachBackend('crossEntropy with class probabilities vs reference', (b) => {
+  const { tol } = b;
   let seed = 900;
   for (const shape of [[5], [4, 5], [2, 3, 2, 2]]) {
     for (const weighted of [false, true]) {
@@ -240,16 +255,18 @@ describeEachBackend('crossEntropy with class probabilities vs reference', ({ tol
               }
             }
             const weight = uniform(r, C, 0.2, 2);
-            for (const dtype of ['float32', 'float64'] as DType[]) {
+            for (const dtype of dtypesOf(b)) {
               const xs = stored(x, dtype), ps = stored(p, dtype);
               const out = crossEntropy(T(xs, shape, dtype), T(ps, shape, dtype), { weight: weighted ? T(weight, [C], dtype) : null, labelSmoothing, reduction });
               expect(out.shape).toEqual(reduction === 'none' ? targetShapeOf(shape) : []);
               const ref = refProbLoss(xs, shape, ps, { weight: weighted ? stored(weight, dtype) : undefined, labelSmoothing, reduction });
               expectClose(out, ref as number[], ...tolOf(dtype, tol));
             }
-            const w64 = weighted ? T(weight, [C]) : null;
             // differentiable in both the logits and the probabilities
-            expect(gradcheck((v, t) => crossEntropy(v, t, w64, { labelSmoothing, reduction }), [T(x, shape, 'float64', true), T(p, shape, 'float64', true)], GC)).toBe(true);
+            expectGradcheck(b, (dt) => {
+              const w64 = weighted ? T(weight, [C], dt) : null;
+              return { fn: (v, t) => crossEntropy(v, t, w64, { labelSmoothing, reduction }), inputs: [T(x, shape, dt, true), T(p, shape, dt, true)] };
+            }, GC);
           });
         }
       }
@@ -257,15 +274,17 @@ describeEachBackend('crossEntropy with class probabilities vs reference', ({ tol
   }
 
   it('one-hot probabilities give the same loss as class indices', () => {
-    const x = T([0.2, -1, 3, 0.5, 0.5, 2], [2, 3]);
-    const onehot = T([0, 0, 1, 1, 0, 0], [2, 3]);
-    expectClose(crossEntropy(x, onehot, { labelSmoothing: 0.2 }), crossEntropy(x, I([2, 0], [2]), { labelSmoothing: 0.2 }).toArray(), 1e-14, 1e-14);
+    const x = T([0.2, -1, 3, 0.5, 0.5, 2], [2, 3], wideOf(b));
+    const onehot = T([0, 0, 1, 1, 0, 0], [2, 3], wideOf(b));
+    const t = b.float64 ? 1e-14 : tol;
+    expectClose(crossEntropy(x, onehot, { labelSmoothing: 0.2 }), crossEntropy(x, I([2, 0], [2]), { labelSmoothing: 0.2 }).toArray(), t, t);
   });
 });
 
 // ---- mseLoss, l1Loss -------------------------------------------------------------------------
 
-describeEachBackend('mseLoss and l1Loss vs reference', ({ tol }) => {
+describeEachBackend('mseLoss and l1Loss vs reference', (b) => {
+  const { tol } = b;
   let seed = 1300;
   for (const shape of [[], [7], [3, 4], [2, 3, 2]]) {
     for (const reduction of REDUCTIONS) {
@@ -275,7 +294,7 @@ describeEachBackend('mseLoss and l1Loss vs reference', ({ tol }) => {
         const n = prod(shape);
         const x = uniform(r, n, -2, 2);
         const t = x.map((v) => v + (r() < 0.5 ? -1 : 1) * (0.1 + r())); // |x - t| >= 0.1: away from l1's kink
-        for (const dtype of ['float32', 'float64'] as DType[]) {
+        for (const dtype of dtypesOf(b)) {
           const xs = stored(x, dtype), ts = stored(t, dtype);
           const mse = mseLoss(T(xs, shape, dtype), T(ts, shape, dtype), { reduction });
           const l1 = l1Loss(T(xs, shape, dtype), T(ts, shape, dtype), { reduction });
@@ -283,31 +302,32 @@ describeEachBackend('mseLoss and l1Loss vs reference', ({ tol }) => {
           expectClose(mse, refElementwise(n, (i) => (xs[i] - ts[i]) ** 2, reduction) as number[], ...tolOf(dtype, tol));
           expectClose(l1, refElementwise(n, (i) => Math.abs(xs[i] - ts[i]), reduction) as number[], ...tolOf(dtype, tol));
         }
-        const args = (): Tensor[] => [T(x, shape, 'float64', true), T(t, shape, 'float64', true)];
-        expect(gradcheck((a, b) => mseLoss(a, b, { reduction }), args(), GC)).toBe(true);
-        expect(gradcheck((a, b) => l1Loss(a, b, { reduction }), args(), GC)).toBe(true);
+        const args = (dt: DType): Tensor[] => [T(x, shape, dt, true), T(t, shape, dt, true)];
+        expectGradcheck(b, (dt) => ({ fn: (u, v) => mseLoss(u, v, { reduction }), inputs: args(dt) }), GC);
+        expectGradcheck(b, (dt) => ({ fn: (u, v) => l1Loss(u, v, { reduction }), inputs: args(dt) }), GC);
       });
     }
   }
 
   it('l1Loss has gradient 0 where input equals target (as sign)', () => {
-    const x = T([1, 2, 3], [3], 'float64', true);
-    l1Loss(x, T([1, 0, 5], [3]), { reduction: 'sum' }).backward();
+    const x = T([1, 2, 3], [3], wideOf(b), true);
+    l1Loss(x, T([1, 0, 5], [3], wideOf(b)), { reduction: 'sum' }).backward();
     expectClose(x.grad!, [0, 1, -1], 0, 0);
   });
   it('mseLoss gradient is 2 (x - t) / n', () => {
-    const x = T([1, 2, 3, 4], [2, 2], 'float64', true);
-    mseLoss(x, T([0, 0, 0, 0], [2, 2])).backward();
+    const x = T([1, 2, 3, 4], [2, 2], wideOf(b), true);
+    mseLoss(x, T([0, 0, 0, 0], [2, 2], wideOf(b))).backward();
     expectClose(x.grad!, [0.5, 1, 1.5, 2], 1e-15, 0);
   });
   it('an int32 target is cast to the input dtype', () => {
-    expectClose(mseLoss(T([1, 2], [2]), I([0, 4], [2])), 2.5, 1e-15, 0);
+    expectClose(mseLoss(T([1, 2], [2], wideOf(b)), I([0, 4], [2])), 2.5, 1e-15, 0);
   });
 });
 
 // ---- binaryCrossEntropyWithLogits, binaryCrossEntropy ---------------------------------------
 
-describeEachBackend('binaryCrossEntropyWithLogits vs reference', ({ tol }) => {
+describeEachBackend('binaryCrossEntropyWithLogits vs reference', (b) => {
+  const { tol } = b;
   let seed = 1700;
   const shape = [4, 3];
   for (const weighted of [false, true]) {
@@ -321,7 +341,7 @@ describeEachBackend('binaryCrossEntropyWithLogits vs reference', ({ tol }) => {
             const t = Array.from({ length: 12 }, () => (soft ? r() : r() < 0.5 ? 0 : 1));
             const w = uniform(r, 4, 0.2, 2); // per sample, shape (4, 1)
             const pw = uniform(r, 3, 0.5, 3); // per class, shape (3)
-            for (const dtype of ['float32', 'float64'] as DType[]) {
+            for (const dtype of dtypesOf(b)) {
               const xs = stored(x, dtype), ts = stored(t, dtype), ws = stored(w, dtype), pws = stored(pw, dtype);
               const out = binaryCrossEntropyWithLogits(T(xs, shape, dtype), T(ts, shape, dtype), {
                 weight: weighted ? T(ws, [4, 1], dtype) : null, posWeight: posWeighted ? T(pws, [3], dtype) : null, reduction,
@@ -333,8 +353,10 @@ describeEachBackend('binaryCrossEntropyWithLogits vs reference', ({ tol }) => {
               }, reduction);
               expectClose(out, ref as number[], ...tolOf(dtype, tol));
             }
-            const w64 = weighted ? T(w, [4, 1]) : null, pw64 = posWeighted ? T(pw, [3]) : null;
-            expect(gradcheck((a, b) => binaryCrossEntropyWithLogits(a, b, w64, { posWeight: pw64, reduction }), [T(x, shape, 'float64', true), T(t, shape, 'float64', true)], GC)).toBe(true);
+            expectGradcheck(b, (dt) => {
+              const w64 = weighted ? T(w, [4, 1], dt) : null, pw64 = posWeighted ? T(pw, [3], dt) : null;
+              return { fn: (u, v) => binaryCrossEntropyWithLogits(u, v, w64, { posWeight: pw64, reduction }), inputs: [T(x, shape, dt, true), T(t, shape, dt, true)] };
+            }, GC);
           });
         }
       }
@@ -342,13 +364,14 @@ describeEachBackend('binaryCrossEntropyWithLogits vs reference', ({ tol }) => {
   }
 
   it('gradient at x = 0 is exact: (1 - t) - (1 + (pw - 1) t) σ(0)', () => {
-    const x = T([0, 0, 0], [3], 'float64', true);
-    binaryCrossEntropyWithLogits(x, T([0, 1, 0.25], [3]), { posWeight: T([2], [1]), reduction: 'sum' }).backward();
+    const x = T([0, 0, 0], [3], wideOf(b), true);
+    binaryCrossEntropyWithLogits(x, T([0, 1, 0.25], [3], wideOf(b)), { posWeight: T([2], [1], wideOf(b)), reduction: 'sum' }).backward();
     expectClose(x.grad!, [0.5, -1, 0.75 - 1.25 * 0.5], 1e-15, 0);
   });
 });
 
-describeEachBackend('binaryCrossEntropy vs reference', ({ tol }) => {
+describeEachBackend('binaryCrossEntropy vs reference', (b) => {
+  const { tol } = b;
   let seed = 2100;
   const shape = [3, 4];
   for (const weighted of [false, true]) {
@@ -360,26 +383,28 @@ describeEachBackend('binaryCrossEntropy vs reference', ({ tol }) => {
           const x = uniform(r, 12, 0.05, 0.95);
           const t = Array.from({ length: 12 }, () => (soft ? r() : r() < 0.5 ? 0 : 1));
           const w = uniform(r, 4, 0.2, 2); // per column, shape (4)
-          for (const dtype of ['float32', 'float64'] as DType[]) {
+          for (const dtype of dtypesOf(b)) {
             const xs = stored(x, dtype), ts = stored(t, dtype), ws = stored(w, dtype);
             const out = binaryCrossEntropy(T(xs, shape, dtype), T(ts, shape, dtype), weighted ? T(ws, [4], dtype) : null, { reduction });
             const ref = refElementwise(12, (i) => -(weighted ? ws[i % 4] : 1) * (ts[i] * Math.log(xs[i]) + (1 - ts[i]) * Math.log(1 - xs[i])), reduction);
             expectClose(out, ref as number[], ...tolOf(dtype, tol));
           }
-          const w64 = weighted ? T(w, [4]) : null;
-          expect(gradcheck((a, b) => binaryCrossEntropy(a, b, w64, { reduction }), [T(x, shape, 'float64', true), T(t, shape, 'float64', true)], GC)).toBe(true);
+          expectGradcheck(b, (dt) => {
+            const w64 = weighted ? T(w, [4], dt) : null;
+            return { fn: (u, v) => binaryCrossEntropy(u, v, w64, { reduction }), inputs: [T(x, shape, dt, true), T(t, shape, dt, true)] };
+          }, GC);
         });
       }
     }
   }
 
   it('logs are clamped at -100 and the gradient at 0 and 1 is PyTorch\'s (x - t) / max(x (1 - x), 1e-12)', () => {
-    const x = T([0, 1, 0, 1], [4], 'float64', true);
-    const t = T([1, 0, 0, 1], [4]);
+    const x = T([0, 1, 0, 1], [4], wideOf(b), true);
+    const t = T([1, 0, 0, 1], [4], wideOf(b));
     const loss = binaryCrossEntropy(x, t, { reduction: 'none' });
     expectClose(loss, [100, 100, 0, 0], 0, 0);
     loss.sum().backward();
-    expectClose(x.grad!, [-1e12, 1e12, 0, 0], 0, 1e-12);
+    expectClose(x.grad!, [-1e12, 1e12, 0, 0], 0, b.float64 ? 1e-12 : b.tol);
   });
   it('float32 probabilities that round to 1 give finite values', () => {
     const x = T([30, -30], [2], 'float32', true);
@@ -392,7 +417,7 @@ describeEachBackend('binaryCrossEntropy vs reference', ({ tol }) => {
 
 // ---- stability and edge cases ----------------------------------------------------------------
 
-describe('numerical stability at logits of ±1000 (float32)', () => {
+describeEachBackend('numerical stability at logits of ±1000 (float32)', () => {
   it('crossEntropy: finite loss and gradient, known values', () => {
     const x = T([1000, -1000, 0, -1000, 1000, 1000], [2, 3], 'float32', true);
     const loss = crossEntropy(x, I([1, 0], [2]), { reduction: 'none' });
@@ -420,11 +445,11 @@ describe('numerical stability at logits of ±1000 (float32)', () => {
   });
 });
 
-describe('nothing to average', () => {
+describeEachBackend('nothing to average', (b) => {
   it("every target ignored: 'mean' is 0 (PyTorch: NaN) with zero gradient; 'sum' and 'none' are 0", () => {
-    const x = T([1, 2, 3, 4, 5, 6], [2, 3], 'float64', true);
+    const x = T([1, 2, 3, 4, 5, 6], [2, 3], wideOf(b), true);
     const y = I([-100, -100], [2]);
-    const loss = crossEntropy(x, y, { labelSmoothing: 0.1, weight: T([1, 2, 3], [3]) });
+    const loss = crossEntropy(x, y, { labelSmoothing: 0.1, weight: T([1, 2, 3], [3], wideOf(b)) });
     expect(loss.item()).toBe(0);
     loss.backward();
     expectClose(x.grad!, [0, 0, 0, 0, 0, 0], 0, 0);
@@ -432,10 +457,11 @@ describe('nothing to average', () => {
     expectClose(nllLoss(x, y, { reduction: 'none' }), [0, 0], 0, 0);
   });
   it("an empty batch gives 0 for 'mean' and an empty 'none'", () => {
-    expect(crossEntropy(T([], [0, 3]), I([], [0])).item()).toBe(0);
-    expect(crossEntropy(T([], [0, 3]), T([], [0, 3])).item()).toBe(0);
-    expect(mseLoss(T([], [0]), T([], [0])).item()).toBe(0);
-    expect(crossEntropy(T([], [0, 3]), I([], [0]), { reduction: 'none' }).shape).toEqual([0]);
+    const dt = wideOf(b);
+    expect(crossEntropy(T([], [0, 3], dt), I([], [0])).item()).toBe(0);
+    expect(crossEntropy(T([], [0, 3], dt), T([], [0, 3], dt)).item()).toBe(0);
+    expect(mseLoss(T([], [0], dt), T([], [0], dt)).item()).toBe(0);
+    expect(crossEntropy(T([], [0, 3], dt), I([], [0]), { reduction: 'none' }).shape).toEqual([0]);
   });
 });
 
