@@ -3,14 +3,19 @@
 // weighted sum, concat, out projection): layouts (batchFirst, unbatched, kdim/vdim), attention
 // weights (averaged / per head), every mask kind and polarity, fully masked rows (zeros, finite
 // grads), dropout, gradcheck w.r.t. inputs and parameters, state-dict keys, loading and errors.
+// Forward, mask, dropout, gradient and loading tests run on every backend: without float64 the
+// float64 lines run in float32 (to the backend's tolerance) and gradients are compared with the
+// cpu backend's (helpers/crosscheck.ts).
 
-import { describe, expect, it } from 'vitest';
-import { gradcheck, manualSeed, noGrad, tensor, type Tensor } from '../../src/index.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { manualSeed, noGrad, tensor, type Tensor } from '../../src/index.js';
 import {
   MultiheadAttention, multiHeadAttentionForward, scaledDotProductAttention,
 } from '../../src/layers/attention.js';
 import { dropout } from '../../src/layers/dropout.js';
 import { expectClose } from '../helpers/close.js';
+import { describeEachBackend, type BackendCase } from '../helpers/backends.js';
+import { expectGradcheck, type GradCase } from '../helpers/crosscheck.js';
 
 // ---- plain-JS float64 reference ----------------------------------------------------------------
 
@@ -30,6 +35,42 @@ function rand(...shape: number[]): any {
   return Array.from({ length: shape[0] }, () => rand(...shape.slice(1)));
 }
 const f64 = (x: unknown, requiresGrad = false): Tensor => tensor(x as number[], { dtype: 'float64', requiresGrad });
+type FloatDType = 'float32' | 'float64';
+
+/** A case's precision: its widest float dtype, tensors of it, and the tolerance in place of 1e-12. */
+function precision(b: BackendCase): { dt: FloatDType; fw: (x: unknown, requiresGrad?: boolean) => Tensor; t: number } {
+  const dt: FloatDType = b.float64 ? 'float64' : 'float32';
+  return { dt, fw: (x, requiresGrad = false) => tensor(x as number[], { dtype: dt, requiresGrad }), t: b.float64 ? 1e-12 : b.tol };
+}
+
+/**
+ * describeEachBackend where every backend draws the same rand() values as the cpu run (which
+ * runs first and draws exactly what this file always drew): the other backends start from the
+ * generator state the cpu block started from, at collection and at run time, and put it back.
+ */
+function eachBackend(title: string, body: (b: BackendCase) => void): void {
+  let collected = 0, ran = 0;
+  describeEachBackend(title, (b) => {
+    const cpu = b.backend === 'cpu', after = state;
+    if (cpu) collected = state;
+    else state = collected;
+    let saved = 0;
+    beforeAll(() => {
+      if (cpu) ran = state;
+      else { saved = state; state = ran; }
+    });
+    afterAll(() => { if (!cpu) state = saved; });
+    body(b);
+    if (!cpu) state = after;
+  });
+}
+
+/** expectGradcheck whose build draws the same rand() values on each backend it runs on (the
+ * float64 path builds once, so the stream advances exactly as a plain gradcheck call's). */
+function gradcheckSameDraws(b: BackendCase, build: (dtype: FloatDType) => GradCase): void {
+  const s0 = state;
+  expectGradcheck(b, (dtype) => { state = s0; return build(dtype); });
+}
 const swap01 = <T>(x: T[][]): T[][] => x[0].map((_, j) => x.map((row) => row[j]));
 
 /** softmax of one row; a row of all -inf gives zeros (the library's rule) */
@@ -117,13 +158,13 @@ function paramsOf(m: MultiheadAttention): Params {
   };
 }
 
-/** a float64 MHA whose biases are non-zero too, so the reference sees every parameter */
-function makeMHA(E: number, nh: number, opts: ConstructorParameters<typeof MultiheadAttention>[2] = {}): MultiheadAttention {
+/** a float64 (or `dtype`) MHA whose biases are non-zero too, so the reference sees every parameter */
+function makeMHA(E: number, nh: number, opts: ConstructorParameters<typeof MultiheadAttention>[2] = {}, dtype: FloatDType = 'float64'): MultiheadAttention {
   manualSeed(7);
-  const m = new MultiheadAttention(E, nh, { dtype: 'float64', ...opts });
+  const m = new MultiheadAttention(E, nh, { dtype, ...opts });
   noGrad(() => {
-    if (m.inProjBias) m.inProjBias.copy_(f64(rand(3 * E)));
-    if (m.outProj.bias) m.outProj.bias.copy_(f64(rand(E)));
+    if (m.inProjBias) m.inProjBias.copy_(tensor(rand(3 * E), { dtype }));
+    if (m.outProj.bias) m.outProj.bias.copy_(tensor(rand(E), { dtype }));
   });
   return m;
 }
@@ -133,93 +174,95 @@ const T = true, F = false;
 
 // ---- scaledDotProductAttention -----------------------------------------------------------------
 
-describe('scaledDotProductAttention forward', () => {
+eachBackend('scaledDotProductAttention forward', (bc) => {
+  const { dt, fw, t } = precision(bc), t15 = bc.float64 ? 1e-15 : bc.tol;
   const q: M3 = rand(2, 3, 4), k: M3 = rand(2, 5, 4), v: M3 = rand(2, 5, 6);
 
   it('no mask: (2,3,4),(2,5,4),(2,5,6) -> (2,3,6) with scale 1/sqrt(E); a custom scale', () => {
-    const y = scaledDotProductAttention(f64(q), f64(k), f64(v));
+    const y = scaledDotProductAttention(fw(q), fw(k), fw(v));
     expect(y.shape).toEqual([2, 3, 6]);
-    expectClose(y, refSdpa(q, k, v, 1 / 2), 1e-12, 1e-12);
-    expectClose(scaledDotProductAttention(f64(q), f64(k), f64(v), { scale: 0.3 }), refSdpa(q, k, v, 0.3), 1e-12, 1e-12);
+    expectClose(y, refSdpa(q, k, v, 1 / 2), t, t);
+    expectClose(scaledDotProductAttention(fw(q), fw(k), fw(v), { scale: 0.3 }), refSdpa(q, k, v, 0.3), t, t);
   });
 
   it('float32 inputs agree with the float64 reference within float32 tolerance; 4-D (B, nh, L, E)', () => {
-    expectClose(scaledDotProductAttention(tensor(q), tensor(k), tensor(v)), refSdpa(q, k, v, 0.5), 1e-5, 1e-5);
-    const y4 = scaledDotProductAttention(f64([q]), f64([k]), f64([v]));
+    expectClose(scaledDotProductAttention(tensor(q), tensor(k), tensor(v)), refSdpa(q, k, v, 0.5), bc.tol, bc.tol);
+    const y4 = scaledDotProductAttention(fw([q]), fw([k]), fw([v]));
     expect(y4.shape).toEqual([1, 2, 3, 6]);
-    expectClose(y4, refSdpa(q, k, v, 0.5), 1e-12, 1e-12);
+    expectClose(y4, refSdpa(q, k, v, 0.5), t, t);
   });
 
   it('bool attnMask: true = allowed (sdpa polarity), broadcast (L, S) over the batch', () => {
     const keep = [[T, F, T, T, F], [F, F, F, F, T], [T, T, T, T, T]];
-    const y = scaledDotProductAttention(f64(q), f64(k), f64(v), { attnMask: boolMask(keep) });
-    expectClose(y, refSdpa(q, k, v, 0.5, (_b, _h, i, j) => (keep[i][j] ? 0 : -Infinity)), 1e-12, 1e-12);
+    const y = scaledDotProductAttention(fw(q), fw(k), fw(v), { attnMask: boolMask(keep) });
+    expectClose(y, refSdpa(q, k, v, 0.5, (_b, _h, i, j) => (keep[i][j] ? 0 : -Infinity)), t, t);
     // row 1 keeps key 4 only: the output is v[b][4]
-    expectClose(y.select(1, 1), [v[0][4], v[1][4]], 1e-12, 1e-12);
+    expectClose(y.select(1, 1), [v[0][4], v[1][4]], t, t);
   });
 
   it('float attnMask is added to the scores, per batch (B, L, S)', () => {
     const add: M3 = rand(2, 3, 5);
     add[0][1][2] = -Infinity;
-    const y = scaledDotProductAttention(f64(q), f64(k), f64(v), { attnMask: f64(add) });
-    expectClose(y, refSdpa(q, k, v, 0.5, (b, _h, i, j) => add[b][i][j]), 1e-12, 1e-12);
+    const y = scaledDotProductAttention(fw(q), fw(k), fw(v), { attnMask: fw(add) });
+    expectClose(y, refSdpa(q, k, v, 0.5, (b, _h, i, j) => add[b][i][j]), t, t);
   });
 
   it('a bool mask equals the float mask 0 / -inf of the same meaning', () => {
     const keep = [[T, F, T, T, F], [F, T, F, F, T], [T, T, F, T, T]];
     const bias = keep.map((r) => r.map((x) => (x ? 0 : -Infinity)));
-    const yb = scaledDotProductAttention(f64(q), f64(k), f64(v), { attnMask: boolMask(keep) });
-    const yf = scaledDotProductAttention(f64(q), f64(k), f64(v), { attnMask: f64(bias) });
-    expectClose(yb, yf.toArray() as number[], 1e-15, 0);
+    const yb = scaledDotProductAttention(fw(q), fw(k), fw(v), { attnMask: boolMask(keep) });
+    const yf = scaledDotProductAttention(fw(q), fw(k), fw(v), { attnMask: fw(bias) });
+    expectClose(yb, yf.toArray() as number[], t15, 0);
   });
 
   it('isCausal: query i sees keys j <= i, top-left aligned when L != S', () => {
-    const y = scaledDotProductAttention(f64(q), f64(k), f64(v), { isCausal: true });
-    expectClose(y, refSdpa(q, k, v, 0.5, (_b, _h, i, j) => (j <= i ? 0 : -Infinity)), 1e-12, 1e-12);
-    expectClose(y.select(1, 0), [v[0][0], v[1][0]], 1e-12, 1e-12); // query 0 sees only key 0
+    const y = scaledDotProductAttention(fw(q), fw(k), fw(v), { isCausal: true });
+    expectClose(y, refSdpa(q, k, v, 0.5, (_b, _h, i, j) => (j <= i ? 0 : -Infinity)), t, t);
+    expectClose(y.select(1, 0), [v[0][0], v[1][0]], t, t); // query 0 sees only key 0
     const keep = [[T, F, F, F, F], [T, T, F, F, F], [T, T, T, F, F]];
-    expectClose(y, scaledDotProductAttention(f64(q), f64(k), f64(v), { attnMask: boolMask(keep) }).toArray() as number[], 0, 0);
+    expectClose(y, scaledDotProductAttention(fw(q), fw(k), fw(v), { attnMask: boolMask(keep) }).toArray() as number[], 0, 0);
   });
 
   it('a query row with every key masked gives zeros, not NaN, and finite zero gradients', () => {
     const keep = [[T, T, F, F, F], [F, F, F, F, F], [F, T, F, T, F]];
-    const [qt, kt, vt] = [f64(q, true), f64(k, true), f64(v, true)];
+    const [qt, kt, vt] = [fw(q, true), fw(k, true), fw(v, true)];
     const y = scaledDotProductAttention(qt, kt, vt, { attnMask: boolMask(keep) });
     expectClose(y.select(1, 1), [[0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0]], 0, 0);
-    expectClose(y, refSdpa(q, k, v, 0.5, (_b, _h, i, j) => (keep[i][j] ? 0 : -Infinity)), 1e-12, 1e-12);
-    y.mul(f64(rand(2, 3, 6))).sum().backward();
+    expectClose(y, refSdpa(q, k, v, 0.5, (_b, _h, i, j) => (keep[i][j] ? 0 : -Infinity)), t, t);
+    y.mul(fw(rand(2, 3, 6))).sum().backward();
     for (const t of [qt, kt, vt]) expect(t.grad!.dataSync().every(Number.isFinite)).toBe(true);
     expectClose(qt.grad!.select(1, 1), [[0, 0, 0, 0], [0, 0, 0, 0]], 0, 0); // the dead row's query gets nothing
     expectClose(vt.grad!.select(1, 2), [[0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0]], 0, 0); // key 2 is masked for every query
     // the same through a float mask of -inf
-    const y2 = scaledDotProductAttention(f64(q), f64(k), f64(v), { attnMask: f64([[0, 0, 0, 0, 0], [-Infinity, -Infinity, -Infinity, -Infinity, -Infinity], [0, 0, 0, 0, 0]]) });
+    const y2 = scaledDotProductAttention(fw(q), fw(k), fw(v), { attnMask: fw([[0, 0, 0, 0, 0], [-Infinity, -Infinity, -Infinity, -Infinity, -Infinity], [0, 0, 0, 0, 0]]) });
     expectClose(y2.select(1, 1), [[0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0]], 0, 0);
   });
 
   it('stable softmax: huge scores give the hard-max, no overflow', () => {
-    const y = scaledDotProductAttention(f64([[[1]]]), f64([[[1000], [999], [-1000]]]), f64([[[1], [2], [3]]]), { scale: 1 });
+    const y = scaledDotProductAttention(fw([[[1]]]), fw([[[1000], [999], [-1000]]]), fw([[[1], [2], [3]]]), { scale: 1 });
     const e = Math.exp(-1);
-    expectClose(y, [(1 + 2 * e) / (1 + e)], 1e-12, 1e-12);
+    expectClose(y, [(1 + 2 * e) / (1 + e)], t, t);
   });
 });
 
-describe('scaledDotProductAttention dropout', () => {
+eachBackend('scaledDotProductAttention dropout', (bc) => {
+  const { dt, fw, t } = precision(bc), t15 = bc.float64 ? 1e-15 : bc.tol;
   const q: M3 = rand(2, 3, 4), k: M3 = rand(2, 5, 4), v: M3 = rand(2, 5, 6);
 
   it('seeded: the same seed gives the same output, equal to dropout(P) V with that seed', () => {
     manualSeed(11);
-    const y1 = scaledDotProductAttention(f64(q), f64(k), f64(v), { dropoutP: 0.4 });
+    const y1 = scaledDotProductAttention(fw(q), fw(k), fw(v), { dropoutP: 0.4 });
     manualSeed(11);
-    const y2 = scaledDotProductAttention(f64(q), f64(k), f64(v), { dropoutP: 0.4 });
+    const y2 = scaledDotProductAttention(fw(q), fw(k), fw(v), { dropoutP: 0.4 });
     expectClose(y1, y2.toArray() as number[], 0, 0);
     // P from the reference (softmax with identity V), then the same dropout mask
     const eye5 = [0, 1, 2, 3, 4].map((r) => [0, 1, 2, 3, 4].map((c) => (r === c ? 1 : 0)));
     const P = refSdpa(q, k, [eye5, eye5], 0.5); // (2, 3, 5)
     manualSeed(11);
-    const Pd = dropout(f64(P), { p: 0.4 });
-    expectClose(y1, Pd.matmul(f64(v)).toArray() as number[], 1e-12, 1e-12);
+    const Pd = dropout(fw(P), { p: 0.4 });
+    expectClose(y1, Pd.matmul(fw(v)).toArray() as number[], t, t);
     expect(Math.abs((y1.toArray() as M3)[0][0][0] - refSdpa(q, k, v, 0.5)[0][0][0])).toBeGreaterThan(0);
-    const zero = scaledDotProductAttention(f64(q), f64(k), f64(v), { dropoutP: 1 });
+    const zero = scaledDotProductAttention(fw(q), fw(k), fw(v), { dropoutP: 1 });
     expectClose(zero, new Array(36).fill(0), 0, 0);
   });
 });
@@ -241,87 +284,94 @@ describe('scaledDotProductAttention errors', () => {
   });
 });
 
-describe('scaledDotProductAttention gradients (float64 gradcheck)', () => {
-  const q = (): Tensor => f64(rand(2, 3, 4), true), k = (): Tensor => f64(rand(2, 4, 4), true), v = (): Tensor => f64(rand(2, 4, 3), true);
+eachBackend('scaledDotProductAttention gradients (float64 gradcheck, or float32 vs cpu)', (bc) => {
+  const qkv = (dtype: FloatDType): Tensor[] =>
+    [tensor(rand(2, 3, 4), { dtype, requiresGrad: true }), tensor(rand(2, 4, 4), { dtype, requiresGrad: true }), tensor(rand(2, 4, 3), { dtype, requiresGrad: true })];
   it('no mask, and a custom scale', () => {
-    expect(gradcheck((a, b, c) => scaledDotProductAttention(a, b, c), [q(), k(), v()])).toBe(true);
-    expect(gradcheck((a, b, c) => scaledDotProductAttention(a, b, c, { scale: 0.8 }), [q(), k(), v()])).toBe(true);
+    gradcheckSameDraws(bc, (dtype) => ({ fn: (a, b, c) => scaledDotProductAttention(a, b, c), inputs: qkv(dtype) }));
+    gradcheckSameDraws(bc, (dtype) => ({ fn: (a, b, c) => scaledDotProductAttention(a, b, c, { scale: 0.8 }), inputs: qkv(dtype) }));
   });
   it('bool mask with a fully masked row, float mask, causal', () => {
-    const keep = boolMask([[T, F, T, F], [F, F, F, F], [T, T, T, F]]);
-    expect(gradcheck((a, b, c) => scaledDotProductAttention(a, b, c, { attnMask: keep }), [q(), k(), v()])).toBe(true);
-    const add = f64(rand(2, 3, 4));
-    expect(gradcheck((a, b, c) => scaledDotProductAttention(a, b, c, { attnMask: add }), [q(), k(), v()])).toBe(true);
-    expect(gradcheck((a, b, c) => scaledDotProductAttention(a, b, c, { isCausal: true }), [q(), k(), v()])).toBe(true);
+    const keep = (): Tensor => boolMask([[T, F, T, F], [F, F, F, F], [T, T, T, F]]);
+    gradcheckSameDraws(bc, (dtype) => {
+      const m = keep();
+      return { fn: (a, b, c) => scaledDotProductAttention(a, b, c, { attnMask: m }), inputs: qkv(dtype) };
+    });
+    gradcheckSameDraws(bc, (dtype) => {
+      const add = tensor(rand(2, 3, 4), { dtype });
+      return { fn: (a, b, c) => scaledDotProductAttention(a, b, c, { attnMask: add }), inputs: qkv(dtype) };
+    });
+    gradcheckSameDraws(bc, (dtype) => ({ fn: (a, b, c) => scaledDotProductAttention(a, b, c, { isCausal: true }), inputs: qkv(dtype) }));
   });
 });
 
 // ---- MultiheadAttention --------------------------------------------------------------------------
 
-describe('MultiheadAttention forward against the per-head loop reference', () => {
+eachBackend('MultiheadAttention forward against the per-head loop reference', (bc) => {
+  const { dt, fw, t } = precision(bc), t15 = bc.float64 ? 1e-15 : bc.tol;
   const E = 6, nh = 2, B = 2, L = 3, S = 4;
 
   it('self-attention, (L, B, E) layout: out and head-averaged weights', () => {
-    const m = makeMHA(E, nh);
+    const m = makeMHA(E, nh, {}, dt);
     const x: M3 = rand(B, L, E); // (B, L, E)
-    const xt = f64(swap01(x)); // (L, B, E)
+    const xt = fw(swap01(x)); // (L, B, E)
     const [y, w] = m.forward(xt, xt, xt);
     const ref = refMHA(paramsOf(m), nh, x, x, x);
     expect(y.shape).toEqual([L, B, E]);
     expect(w!.shape).toEqual([B, L, L]);
-    expectClose(y, swap01(ref.out), 1e-12, 1e-12);
-    expectClose(w!, headMean(ref.weights), 1e-12, 1e-12);
+    expectClose(y, swap01(ref.out), t, t);
+    expectClose(w!, headMean(ref.weights), t, t);
   });
 
   it('cross-attention, (L, B, E) and batchFirst (B, L, E) give the same numbers', () => {
-    const m = makeMHA(E, nh);
+    const m = makeMHA(E, nh, {}, dt);
     const query: M3 = rand(B, L, E), key: M3 = rand(B, S, E), value: M3 = rand(B, S, E);
     const ref = refMHA(paramsOf(m), nh, query, key, value);
-    const [y] = m.forward(f64(swap01(query)), f64(swap01(key)), f64(swap01(value)));
+    const [y] = m.forward(fw(swap01(query)), fw(swap01(key)), fw(swap01(value)));
     expect(y.shape).toEqual([L, B, E]);
-    expectClose(y, swap01(ref.out), 1e-12, 1e-12);
+    expectClose(y, swap01(ref.out), t, t);
 
-    const mb = makeMHA(E, nh, { batchFirst: true });
-    const [yb, wb] = mb.forward(f64(query), f64(key), f64(value));
+    const mb = makeMHA(E, nh, { batchFirst: true }, dt);
+    const [yb, wb] = mb.forward(fw(query), fw(key), fw(value));
     expect(yb.shape).toEqual([B, L, E]);
-    expectClose(yb, refMHA(paramsOf(mb), nh, query, key, value).out, 1e-12, 1e-12);
+    expectClose(yb, refMHA(paramsOf(mb), nh, query, key, value).out, t, t);
     expect(wb!.shape).toEqual([B, L, S]);
   });
 
   it('per-head weights (B, nh, L, S) with averageAttnWeights = false; null with needWeights = false', () => {
-    const m = makeMHA(E, 3, { batchFirst: true });
+    const m = makeMHA(E, 3, { batchFirst: true }, dt);
     const query: M3 = rand(B, L, E), key: M3 = rand(B, S, E);
     const ref = refMHA(paramsOf(m), 3, query, key, key);
-    const [y, w] = m.forward(f64(query), f64(key), f64(key), { averageAttnWeights: false });
+    const [y, w] = m.forward(fw(query), fw(key), fw(key), { averageAttnWeights: false });
     expect(w!.shape).toEqual([B, 3, L, S]);
-    expectClose(w!, ref.weights, 1e-12, 1e-12);
-    const [y2, none] = m.forward(f64(query), f64(key), f64(key), { needWeights: false });
+    expectClose(w!, ref.weights, t, t);
+    const [y2, none] = m.forward(fw(query), fw(key), fw(key), { needWeights: false });
     expect(none).toBeNull();
     expectClose(y2, y.toArray() as number[], 0, 0);
   });
 
   it('kdim and vdim different from embedDim: separate q/k/v projection weights', () => {
-    const m = makeMHA(E, nh, { kdim: 5, vdim: 3, batchFirst: true });
+    const m = makeMHA(E, nh, { kdim: 5, vdim: 3, batchFirst: true }, dt);
     expect(m.inProjWeight).toBeNull();
     const query: M3 = rand(B, L, E), key: M3 = rand(B, S, 5), value: M3 = rand(B, S, 3);
     const ref = refMHA(paramsOf(m), nh, query, key, value);
-    const [y, w] = m.forward(f64(query), f64(key), f64(value));
-    expectClose(y, ref.out, 1e-12, 1e-12);
-    expectClose(w!, headMean(ref.weights), 1e-12, 1e-12);
+    const [y, w] = m.forward(fw(query), fw(key), fw(value));
+    expectClose(y, ref.out, t, t);
+    expectClose(w!, headMean(ref.weights), t, t);
   });
 
   it('unbatched (L, E) input: (L, E) out, (L, S) weights, (S) key padding, (nh, L, S) attnMask', () => {
-    const m = makeMHA(E, nh);
+    const m = makeMHA(E, nh, {}, dt);
     const query: M2 = rand(L, E), key: M2 = rand(S, E);
     const kpm = [F, T, F, F];
     const am: M3 = rand(nh, L, S);
     const ref = refMHA(paramsOf(m), nh, [query], [key], [key], (_b, h, i, j) => am[h][i][j] + (kpm[j] ? -Infinity : 0));
-    const [y, w] = m.forward(f64(query), f64(key), f64(key), { keyPaddingMask: boolMask(kpm), attnMask: f64(am), averageAttnWeights: false });
+    const [y, w] = m.forward(fw(query), fw(key), fw(key), { keyPaddingMask: boolMask(kpm), attnMask: fw(am), averageAttnWeights: false });
     expect(y.shape).toEqual([L, E]);
     expect(w!.shape).toEqual([nh, L, S]);
-    expectClose(y, ref.out[0], 1e-12, 1e-12);
-    expectClose(w!, ref.weights[0], 1e-12, 1e-12);
-    const [, wAvg] = m.forward(f64(query), f64(key), f64(key));
+    expectClose(y, ref.out[0], t, t);
+    expectClose(w!, ref.weights[0], t, t);
+    const [, wAvg] = m.forward(fw(query), fw(key), fw(key));
     expect(wAvg!.shape).toEqual([L, S]);
   });
 
@@ -331,24 +381,34 @@ describe('MultiheadAttention forward against the per-head loop reference', () =>
     const query: M3 = rand(B, L, E), key: M3 = rand(B, S, E);
     const [y] = m.forward(tensor(query), tensor(key), tensor(key));
     expect(y.dtype).toBe('float32');
-    expectClose(y, refMHA(paramsOf(m), nh, query, key, key).out, 1e-5, 1e-5);
+    expectClose(y, refMHA(paramsOf(m), nh, query, key, key).out, bc.tol, bc.tol);
   });
 });
 
-describe('MultiheadAttention masks (bool true = NOT allowed; float added)', () => {
+eachBackend('MultiheadAttention masks (bool true = NOT allowed; float added)', (bc) => {
+  const { dt, fw, t } = precision(bc), t15 = bc.float64 ? 1e-15 : bc.tol;
   const E = 4, nh = 2, B = 2, L = 3, S = 4;
-  const m = makeMHA(E, nh, { batchFirst: true });
+  // the module is built when the block runs (on its backend) from the draws made here
+  const mState = state;
+  rand(3 * E); rand(E); // makeMHA's bias draws
+  let m: MultiheadAttention, P: Params;
+  beforeAll(() => {
+    const s = state;
+    state = mState;
+    m = makeMHA(E, nh, { batchFirst: true }, dt);
+    state = s;
+    P = paramsOf(m);
+  });
   const query: M3 = rand(B, L, E), key: M3 = rand(B, S, E), value: M3 = rand(B, S, E);
-  const P = paramsOf(m);
   const run = (opts: Parameters<MultiheadAttention['forward']>[3]): [Tensor, Tensor] => {
-    const [y, w] = m.forward(f64(query), f64(key), f64(value), { averageAttnWeights: false, ...opts });
+    const [y, w] = m.forward(fw(query), fw(key), fw(value), { averageAttnWeights: false, ...opts });
     return [y, w!];
   };
   const check = (opts: Parameters<MultiheadAttention['forward']>[3], mask: MaskFn): void => {
     const ref = refMHA(P, nh, query, key, value, mask);
     const [y, w] = run(opts);
-    expectClose(y, ref.out, 1e-12, 1e-12);
-    expectClose(w, ref.weights, 1e-12, 1e-12);
+    expectClose(y, ref.out, t, t);
+    expectClose(w, ref.weights, t, t);
   };
   const kpmB = [[F, F, T, F], [T, F, F, T]];
   const kpmF: M2 = [[0, -1.5, 0.25, 0], [2, 0, -Infinity, 0.5]];
@@ -363,20 +423,21 @@ describe('MultiheadAttention masks (bool true = NOT allowed; float added)', () =
     expectClose(w.select(3, 2).select(0, 0), [[0, 0, 0], [0, 0, 0]], 0, 0); // batch 0, key 2: weight 0 everywhere
   });
   it('float keyPaddingMask (B, S) is added to the scores', () => {
-    check({ keyPaddingMask: f64(kpmF) }, (b, _h, _i, j) => kpmF[b][j]);
+    check({ keyPaddingMask: fw(kpmF) }, (b, _h, _i, j) => kpmF[b][j]);
   });
   it('2-D attnMask (L, S), bool and float', () => {
     check({ attnMask: boolMask(am2B) }, (_b, _h, i, j) => (am2B[i][j] ? -Infinity : 0));
-    check({ attnMask: f64(am2F) }, (_b, _h, i, j) => am2F[i][j]);
+    check({ attnMask: fw(am2F) }, (_b, _h, i, j) => am2F[i][j]);
   });
-  it('a float32 float mask in a float64 module is cast, not promoted', () => {
+  // (a float64 module needs float64: only where the backend has it)
+  if (bc.float64) it('a float32 float mask in a float64 module is cast, not promoted', () => {
     const [y] = run({ attnMask: tensor(am2F) });
     expect(y.dtype).toBe('float64');
-    expectClose(y, refMHA(P, nh, query, key, value, (_b, _h, i, j) => Math.fround(am2F[i][j])).out, 1e-12, 1e-12);
+    expectClose(y, refMHA(P, nh, query, key, value, (_b, _h, i, j) => Math.fround(am2F[i][j])).out, t, t);
   });
   it('3-D attnMask (B·nh, L, S): batch b, head h is row b·nh + h; bool and float', () => {
     check({ attnMask: boolMask(am3B as unknown as boolean[][]) }, (b, h, i, j) => (am3B[b * nh + h][i][j] ? -Infinity : 0));
-    check({ attnMask: f64(am3F) }, (b, h, i, j) => am3F[b * nh + h][i][j]);
+    check({ attnMask: fw(am3F) }, (b, h, i, j) => am3F[b * nh + h][i][j]);
   });
   it('isCausal with no attnMask applies the causal mask; with an attnMask, the attnMask is used', () => {
     check({ isCausal: true }, (_b, _h, i, j) => (j > i ? -Infinity : 0));
@@ -386,83 +447,98 @@ describe('MultiheadAttention masks (bool true = NOT allowed; float added)', () =
   });
   it('both masks combined: bool + bool, bool attnMask + float keyPaddingMask, float + float', () => {
     check({ attnMask: boolMask(am2B), keyPaddingMask: boolMask(kpmB) }, (b, _h, i, j) => (am2B[i][j] || kpmB[b][j] ? -Infinity : 0));
-    check({ attnMask: boolMask(am2B), keyPaddingMask: f64(kpmF) }, (b, _h, i, j) => (am2B[i][j] ? -Infinity : kpmF[b][j]));
-    check({ attnMask: f64(am3F), keyPaddingMask: f64(kpmF) }, (b, h, i, j) => am3F[b * nh + h][i][j] + kpmF[b][j]);
+    check({ attnMask: boolMask(am2B), keyPaddingMask: fw(kpmF) }, (b, _h, i, j) => (am2B[i][j] ? -Infinity : kpmF[b][j]));
+    check({ attnMask: fw(am3F), keyPaddingMask: fw(kpmF) }, (b, h, i, j) => am3F[b * nh + h][i][j] + kpmF[b][j]);
     check({ isCausal: true, keyPaddingMask: boolMask(kpmB) }, (b, _h, i, j) => (j > i || kpmB[b][j] ? -Infinity : 0));
   });
   it('a fully masked query row: zero weights, output = out_proj.bias, finite gradients', () => {
     const am = [[F, T, F, F], [T, T, T, T], [F, F, F, T]]; // query 1 may attend to nothing
-    const q = f64(query, true), k = f64(key, true), v = f64(value, true);
+    const q = fw(query, true), k = fw(key, true), v = fw(value, true);
     m.zeroGrad();
     const [y, w] = m.forward(q, k, v, { attnMask: boolMask(am), averageAttnWeights: false });
     expect(y.dataSync().every(Number.isFinite)).toBe(true);
     expectClose(w!.select(2, 1), new Array(B * nh * S).fill(0), 0, 0);
-    expectClose(y.select(1, 1), [P.bo, P.bo], 1e-15, 0);
-    expectClose(y, refMHA(P, nh, query, key, value, (_b, _h, i, j) => (am[i][j] ? -Infinity : 0)).out, 1e-12, 1e-12);
-    y.mul(f64(rand(B, L, E))).sum().add(w!.mul(f64(rand(B, nh, L, S))).sum()).backward();
+    expectClose(y.select(1, 1), [P.bo, P.bo], t15, 0);
+    expectClose(y, refMHA(P, nh, query, key, value, (_b, _h, i, j) => (am[i][j] ? -Infinity : 0)).out, t, t);
+    y.mul(fw(rand(B, L, E))).sum().add(w!.mul(fw(rand(B, nh, L, S))).sum()).backward();
     for (const t of [q, k, v, ...m.parameters()]) expect(t.grad!.dataSync().every(Number.isFinite)).toBe(true);
     expectClose(q.grad!.select(1, 1), new Array(B * E).fill(0), 0, 0); // that query influences nothing
     // every key of a batch padded: the whole batch row is zeros before out_proj
-    const [y2] = m.forward(f64(query), f64(key), f64(value), { keyPaddingMask: boolMask([[T, T, T, T], [F, F, F, F]]) });
-    expectClose(y2.select(0, 0), [P.bo, P.bo, P.bo], 1e-15, 0);
+    const [y2] = m.forward(fw(query), fw(key), fw(value), { keyPaddingMask: boolMask([[T, T, T, T], [F, F, F, F]]) });
+    expectClose(y2.select(0, 0), [P.bo, P.bo, P.bo], t15, 0);
   });
 });
 
-describe('MultiheadAttention dropout', () => {
+eachBackend('MultiheadAttention dropout', (bc) => {
+  const { dt, fw, t } = precision(bc), t15 = bc.float64 ? 1e-15 : bc.tol;
   const E = 4, nh = 2, B = 2, L = 3, S = 5;
   const query: M3 = rand(B, L, E), key: M3 = rand(B, S, E);
   it('training: seeded and reproducible; weights are P·mask/(1-p); eval is the plain reference', () => {
-    const m = makeMHA(E, nh, { batchFirst: true, dropout: 0.5 });
+    const m = makeMHA(E, nh, { batchFirst: true, dropout: 0.5 }, dt);
     const ref = refMHA(paramsOf(m), nh, query, key, key);
     manualSeed(5);
-    const [y1, w1] = m.forward(f64(query), f64(key), f64(key), { averageAttnWeights: false });
+    const [y1, w1] = m.forward(fw(query), fw(key), fw(key), { averageAttnWeights: false });
     manualSeed(5);
-    const [y2] = m.forward(f64(query), f64(key), f64(key), { averageAttnWeights: false });
+    const [y2] = m.forward(fw(query), fw(key), fw(key), { averageAttnWeights: false });
     expectClose(y1, y2.toArray() as number[], 0, 0);
     const got = w1!.dataSync(), want = ref.weights.flat(3);
     let dropped = 0;
     for (let i = 0; i < got.length; i++) {
       if (got[i] === 0) dropped++;
-      else expect(got[i]).toBeCloseTo(want[i] * 2, 12);
+      else expect(got[i]).toBeCloseTo(want[i] * 2, bc.float64 ? 12 : 4);
     }
     expect(dropped).toBeGreaterThan(0);
     expect(dropped).toBeLessThan(got.length);
     m.eval();
-    const [ye, we] = m.forward(f64(query), f64(key), f64(key), { averageAttnWeights: false });
-    expectClose(ye, ref.out, 1e-12, 1e-12);
-    expectClose(we!, ref.weights, 1e-12, 1e-12);
+    const [ye, we] = m.forward(fw(query), fw(key), fw(key), { averageAttnWeights: false });
+    expectClose(ye, ref.out, t, t);
+    expectClose(we!, ref.weights, t, t);
   });
 });
 
-describe('MultiheadAttention gradients (float64 gradcheck w.r.t. inputs and every parameter)', () => {
+eachBackend('MultiheadAttention gradients (float64 gradcheck, or float32 vs cpu, w.r.t. inputs and every parameter)', (bc) => {
+  const { dt, fw } = precision(bc);
   const E = 4, nh = 2, B = 2, L = 2, S = 3;
+  const leaf = (dtype: FloatDType) => (x: unknown): Tensor => tensor(x as number[], { dtype, requiresGrad: true });
   it('shared in_proj_weight, cross-attention, with masks; and the self-attention path', () => {
     manualSeed(1);
-    const m = new MultiheadAttention(E, nh, { dtype: 'float64' });
-    const inputs = [f64(rand(L, B, E), true), f64(rand(S, B, E), true), f64(rand(S, B, E), true),
-      f64(rand(3 * E, E), true), f64(rand(3 * E), true), f64(rand(E, E), true), f64(rand(E), true)];
-    const kpm = boolMask([[F, F, T], [F, F, F]]), am = f64(rand(L, S)), c = f64(rand(B, L, S));
-    expect(gradcheck((q, k, v, wi, bi, wo, bo) => {
-      const [y, w] = multiHeadAttentionForward(q, k, v, nh, wi, bi, wo, bo, { keyPaddingMask: kpm, attnMask: am });
-      return y.sum().add(w!.mul(c).sum()).add(y.mul(y).sum());
-    }, inputs)).toBe(true);
+    const m = new MultiheadAttention(E, nh, { dtype: dt });
+    // the values, in the order the float64 gradcheck has always drawn them
+    const raw = [rand(L, B, E), rand(S, B, E), rand(S, B, E), rand(3 * E, E), rand(3 * E), rand(E, E), rand(E)];
+    const am = rand(L, S), c = rand(B, L, S), xSelf = rand(S, B, E);
+    expectGradcheck(bc, (dtype) => {
+      const kpm = boolMask([[F, F, T], [F, F, F]]), amT = tensor(am, { dtype }), cT = tensor(c, { dtype });
+      return {
+        fn: (q, k, v, wi, bi, wo, bo) => {
+          const [y, w] = multiHeadAttentionForward(q, k, v, nh, wi, bi, wo, bo, { keyPaddingMask: kpm, attnMask: amT });
+          return y.sum().add(w!.mul(cT).sum()).add(y.mul(y).sum());
+        },
+        inputs: raw.map(leaf(dtype)),
+      };
+    });
     // self-attention: query === key === value, one (3E, E) projection split three ways
-    expect(gradcheck((x, wi, bi, wo, bo) => multiHeadAttentionForward(x, x, x, nh, wi, bi, wo, bo, { isCausal: true })[0],
-      [f64(rand(S, B, E), true), inputs[3], inputs[4], inputs[5], inputs[6]])).toBe(true);
+    expectGradcheck(bc, (dtype) => ({
+      fn: (x, wi, bi, wo, bo) => multiHeadAttentionForward(x, x, x, nh, wi, bi, wo, bo, { isCausal: true })[0],
+      inputs: [xSelf, ...raw.slice(3)].map(leaf(dtype)),
+    }));
     expect(m.parameters().length).toBe(4);
   });
   it('separate q/k/v projection weights (kdim, vdim), batchFirst, a fully masked row', () => {
     const kdim = 3, vdim = 2;
-    const am = boolMask([[F, T, F], [T, T, T]]);
-    expect(gradcheck((q, k, v, wq, wk, wv, bi, wo, bo) => multiHeadAttentionForward(q, k, v, nh, null, bi, wo, bo, {
-      qProjWeight: wq, kProjWeight: wk, vProjWeight: wv, batchFirst: true, attnMask: am,
-    })[0], [f64(rand(B, L, E), true), f64(rand(B, S, kdim), true), f64(rand(B, S, vdim), true),
-      f64(rand(E, E), true), f64(rand(E, kdim), true), f64(rand(E, vdim), true), f64(rand(3 * E), true),
-      f64(rand(E, E), true), f64(rand(E), true)])).toBe(true);
+    const raw = [rand(B, L, E), rand(B, S, kdim), rand(B, S, vdim), rand(E, E), rand(E, kdim), rand(E, vdim), rand(3 * E), rand(E, E), rand(E)];
+    expectGradcheck(bc, (dtype) => {
+      const am = boolMask([[F, T, F], [T, T, T]]);
+      return {
+        fn: (q, k, v, wq, wk, wv, bi, wo, bo) => multiHeadAttentionForward(q, k, v, nh, null, bi, wo, bo, {
+          qProjWeight: wq, kProjWeight: wk, vProjWeight: wv, batchFirst: true, attnMask: am,
+        })[0],
+        inputs: raw.map(leaf(dtype)),
+      };
+    });
   });
   it('the module forward equals the functional form with its parameters, and gradients reach them', () => {
-    const m = makeMHA(E, nh);
-    const x = f64(rand(L, B, E));
+    const m = makeMHA(E, nh, {}, dt);
+    const x = fw(rand(L, B, E));
     const [y] = m.forward(x, x, x);
     y.sum().backward();
     expect(m.namedParameters().map(([n, p]) => [n, p.grad!.shape])).toEqual([
@@ -473,7 +549,8 @@ describe('MultiheadAttention gradients (float64 gradcheck w.r.t. inputs and ever
   });
 });
 
-describe('MultiheadAttention parameters, init and state dicts', () => {
+eachBackend('MultiheadAttention parameters, init and state dicts', (bc) => {
+  const { dt, fw, t } = precision(bc), t15 = bc.float64 ? 1e-15 : bc.tol;
   it('keys and shapes as PyTorch: shared in_proj, separate q/k/v, bias = false', () => {
     const shapes = (m: MultiheadAttention): [string, number[]][] => Object.entries(m.stateDict()).map(([k, t]) => [k, t.shape]);
     expect(shapes(new MultiheadAttention(8, 2))).toEqual([
@@ -484,8 +561,8 @@ describe('MultiheadAttention parameters, init and state dicts', () => {
       ['out_proj.weight', [8, 8]], ['out_proj.bias', [8]],
     ]);
     expect(shapes(new MultiheadAttention(8, 2, { bias: false }))).toEqual([['in_proj_weight', [24, 8]], ['out_proj.weight', [8, 8]]]);
-    const m = new MultiheadAttention(8, 4, { dtype: 'float64' });
-    expect(m.parameters().every((p) => p.dtype === 'float64' && p.requiresGrad)).toBe(true);
+    const m = new MultiheadAttention(8, 4, { dtype: dt });
+    expect(m.parameters().every((p) => p.dtype === dt && p.requiresGrad)).toBe(true);
     expect([m.headDim, m.kdim, m.vdim, m.batchFirst, m.dropout]).toEqual([2, 8, 8, false, 0]);
   });
 
@@ -509,7 +586,7 @@ describe('MultiheadAttention parameters, init and state dicts', () => {
     const E = 4, nh = 2;
     const raw = { in_proj_weight: rand(3 * E, E), in_proj_bias: rand(3 * E), 'out_proj.weight': rand(E, E), 'out_proj.bias': rand(E) };
     const sd: Record<string, Tensor> = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, tensor(v as number[])]));
-    const m = new MultiheadAttention(E, nh, { dtype: 'float64' });
+    const m = new MultiheadAttention(E, nh, { dtype: dt });
     expect(m.loadStateDict(sd)).toEqual({ missingKeys: [], unexpectedKeys: [] });
     const x: M3 = rand(1, 3, E);
     const P: Params = {
@@ -519,8 +596,8 @@ describe('MultiheadAttention parameters, init and state dicts', () => {
       bq: raw.in_proj_bias.slice(0, E).map(Math.fround), bk: raw.in_proj_bias.slice(E, 2 * E).map(Math.fround), bv: raw.in_proj_bias.slice(2 * E).map(Math.fround),
       Wo: raw['out_proj.weight'].map((r: number[]) => r.map(Math.fround)), bo: raw['out_proj.bias'].map(Math.fround),
     };
-    const [y] = m.forward(f64(swap01(x)), f64(swap01(x)), f64(swap01(x)));
-    expectClose(y, swap01(refMHA(P, nh, x, x, x).out), 1e-12, 1e-12);
+    const [y] = m.forward(fw(swap01(x)), fw(swap01(x)), fw(swap01(x)));
+    expectClose(y, swap01(refMHA(P, nh, x, x, x).out), t, t);
 
     const { 'out_proj.bias': _drop, ...missing } = sd;
     expect(() => m.loadStateDict(missing)).toThrow("loadStateDict: missing key(s): 'out_proj.bias'");
