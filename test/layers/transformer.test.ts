@@ -4,9 +4,11 @@
 // attention, LayerNorm, feed-forward): post- and pre-norm, relu and gelu, batchFirst, key-padding,
 // float / bool / causal masks; stacks hold independent copies and apply the final norm; decoder
 // causality by perturbation; PyTorch's state-dict keys; gradcheck; positional table values.
+// Runs on every backend: without float64 the float64 lines run in float32 (to the backend's
+// tolerance) and gradients are compared with the cpu backend's (helpers/crosscheck.ts).
 
 import { describe, expect, it } from 'vitest';
-import { gradcheck, manualSeed, noGrad, randn, tensor, type Tensor } from '../../src/index.js';
+import { manualSeed, noGrad, randn, tensor, type Tensor } from '../../src/index.js';
 import {
   generateSquareSubsequentMask, TransformerDecoder, TransformerDecoderLayer, TransformerEncoder,
   TransformerEncoderLayer, type TransformerLayerOptions,
@@ -16,6 +18,8 @@ import { LayerNorm } from '../../src/layers/norm.js';
 import type { Module } from '../../src/layers/module.js';
 import { gelu as geluRef } from '../helpers/reference.js';
 import { expectClose } from '../helpers/close.js';
+import { describeEachBackend, type BackendCase } from '../helpers/backends.js';
+import { expectGradcheck } from '../helpers/crosscheck.js';
 
 // ---- plain-JS float64 reference ----------------------------------------------------------------
 
@@ -133,8 +137,20 @@ function joinBatches(ms: Mat[], batchFirst = false): number[] {
 }
 
 const causalRef = (T: number, S = T): Mat => Array.from({ length: T }, (_, t) => Array.from({ length: S }, (_, s) => (s > t ? -Infinity : 0)));
-const f64 = (shape: number[], requiresGrad = false): Tensor => randn(shape, { dtype: 'float64', requiresGrad });
-const small = (o: TransformerLayerOptions = {}): TransformerLayerOptions => ({ dimFeedforward: 16, dropout: 0, dtype: 'float64', ...o });
+type FloatDType = 'float32' | 'float64';
+
+/** A case's precision: its widest float dtype dt, randn of it (fw), small layer options in it,
+ * and the tolerances that stand for 1e-10 / 1e-12 / 1e-13 in float64 (the backend's otherwise). */
+function precision(b: BackendCase) {
+  const dt: FloatDType = b.float64 ? 'float64' : 'float32';
+  return {
+    dt,
+    fw: (shape: number[], requiresGrad = false): Tensor => randn(shape, { dtype: dt, requiresGrad }),
+    small: (o: TransformerLayerOptions = {}): TransformerLayerOptions => ({ dimFeedforward: 16, dropout: 0, dtype: dt, ...o }),
+    t10: b.float64 ? 1e-10 : b.tol, t: b.float64 ? 1e-12 : b.tol, t13: b.float64 ? 1e-13 : b.tol,
+    digits: b.float64 ? 12 : 6,
+  };
+}
 
 /** Gives every LayerNorm non-trivial weights and biases so the reference exercises them. */
 function perturbNorms(m: Module): void {
@@ -145,7 +161,8 @@ function perturbNorms(m: Module): void {
 
 // ---- encoder layer -----------------------------------------------------------------------------
 
-describe('TransformerEncoderLayer', () => {
+describeEachBackend('TransformerEncoderLayer', (bc) => {
+  const { dt, fw, small, t10, t, t13, digits } = precision(bc);
   const E = 8, nh = 2, T = 5, B = 3;
 
   for (const normFirst of [false, true]) {
@@ -154,12 +171,12 @@ describe('TransformerEncoderLayer', () => {
         manualSeed(10);
         const layer = new TransformerEncoderLayer(E, nh, small({ normFirst, activation: act }));
         perturbNorms(layer);
-        const x = f64([T, B, E]);
+        const x = fw([T, B, E]);
         const y = layer.forward(x);
         expect(y.shape).toEqual([T, B, E]);
         const cfg = { nh, normFirst, act: act === 'relu' ? relu : geluRef };
         const P = paramsOf(layer);
-        expectClose(y, joinBatches(perBatch(x).map((xb) => encoderLayerRef(xb, P, cfg, null, null))), 1e-10, 1e-10);
+        expectClose(y, joinBatches(perBatch(x).map((xb) => encoderLayerRef(xb, P, cfg, null, null))), t10, t10);
       });
     }
   }
@@ -168,42 +185,42 @@ describe('TransformerEncoderLayer', () => {
     manualSeed(11);
     const layer = new TransformerEncoderLayer(E, nh, small({ batchFirst: true }));
     perturbNorms(layer);
-    const x = f64([B, T, E]);
+    const x = fw([B, T, E]);
     const kpm = [[false, false, false, true, true], [false, false, false, false, false], [false, true, false, false, true]];
     const maskVals: Mat = Array.from({ length: T }, (_, i) => Array.from({ length: T }, (_, j) => Math.sin(i * T + j)));
-    const y = layer.forward(x, { srcKeyPaddingMask: tensor(kpm), srcMask: tensor(maskVals, { dtype: 'float64' }) });
+    const y = layer.forward(x, { srcKeyPaddingMask: tensor(kpm), srcMask: tensor(maskVals, { dtype: dt }) });
     expect(y.shape).toEqual([B, T, E]);
     const P = paramsOf(layer), cfg = { nh, normFirst: false, act: relu };
-    expectClose(y, joinBatches(perBatch(x, true).map((xb, b) => encoderLayerRef(xb, P, cfg, maskVals, kpm[b])), true), 1e-10, 1e-10);
+    expectClose(y, joinBatches(perBatch(x, true).map((xb, b) => encoderLayerRef(xb, P, cfg, maskVals, kpm[b])), true), t10, t10);
   });
 
   it('isCausal without a mask, a bool srcMask and generateSquareSubsequentMask agree with the causal reference', () => {
     manualSeed(12);
     const layer = new TransformerEncoderLayer(E, nh, small({ normFirst: true }));
-    const x = f64([T, B, E]);
+    const x = fw([T, B, E]);
     const P = paramsOf(layer), cfg = { nh, normFirst: true, act: relu };
     const expected = joinBatches(perBatch(x).map((xb) => encoderLayerRef(xb, P, cfg, causalRef(T), null)));
-    expectClose(layer.forward(x, { isCausal: true }), expected, 1e-10, 1e-10);
-    expectClose(layer.forward(x, { srcMask: generateSquareSubsequentMask(T, { dtype: 'float64' }), isCausal: true }), expected, 1e-10, 1e-10);
+    expectClose(layer.forward(x, { isCausal: true }), expected, t10, t10);
+    expectClose(layer.forward(x, { srcMask: generateSquareSubsequentMask(T, { dtype: dt }), isCausal: true }), expected, t10, t10);
     const boolMask = tensor(causalRef(T).map((r) => r.map((v) => v === -Infinity)));
-    expectClose(layer.forward(x, { srcMask: boolMask }), expected, 1e-10, 1e-10);
+    expectClose(layer.forward(x, { srcMask: boolMask }), expected, t10, t10);
   });
 
   it('unbatched (T, E) input equals the batched result of the same sequence', () => {
     manualSeed(13);
     const layer = new TransformerEncoderLayer(E, nh, small());
-    const x = f64([T, E]);
+    const x = fw([T, E]);
     const y = layer.forward(x);
     expect(y.shape).toEqual([T, E]);
-    expectClose(y, layer.forward(x.unsqueeze(1)).squeeze(1).dataSync(), 1e-12, 1e-12);
+    expectClose(y, layer.forward(x.unsqueeze(1)).squeeze(1).dataSync(), t, t);
   });
 
   it('a custom activation function is used in the feed-forward net', () => {
     manualSeed(14);
     const layer = new TransformerEncoderLayer(E, nh, small({ activation: (t) => t.tanh() }));
-    const x = f64([T, 2, E]);
+    const x = fw([T, 2, E]);
     const P = paramsOf(layer);
-    expectClose(layer.forward(x), joinBatches(perBatch(x).map((xb) => encoderLayerRef(xb, P, { nh, normFirst: false, act: Math.tanh }, null, null))), 1e-10, 1e-10);
+    expectClose(layer.forward(x), joinBatches(perBatch(x).map((xb) => encoderLayerRef(xb, P, { nh, normFirst: false, act: Math.tanh }, null, null))), t10, t10);
   });
 
   it('float32 default dtype matches the reference within float32 tolerance', () => {
@@ -242,13 +259,13 @@ describe('TransformerEncoderLayer', () => {
 
   it('dropout is active in training and off in eval', () => {
     manualSeed(16);
-    const layer = new TransformerEncoderLayer(E, nh, { dimFeedforward: 16, dropout: 0.5, dtype: 'float64' });
-    const x = f64([T, B, E]);
+    const layer = new TransformerEncoderLayer(E, nh, { dimFeedforward: 16, dropout: 0.5, dtype: dt });
+    const x = fw([T, B, E]);
     const a = layer.forward(x).dataSync(), b = layer.forward(x).dataSync();
     expect(Array.from(a)).not.toEqual(Array.from(b));
     layer.eval();
     const P = paramsOf(layer);
-    expectClose(layer.forward(x), joinBatches(perBatch(x).map((xb) => encoderLayerRef(xb, P, { nh, normFirst: false, act: relu }, null, null))), 1e-10, 1e-10);
+    expectClose(layer.forward(x), joinBatches(perBatch(x).map((xb) => encoderLayerRef(xb, P, { nh, normFirst: false, act: relu }, null, null))), t10, t10);
   });
 
   it('errors name the layer and the offending value', () => {
@@ -260,15 +277,17 @@ describe('TransformerEncoderLayer', () => {
     expect(() => layer.forward(randn([8]))).toThrow('TransformerEncoderLayer: src must be (T, B, 8) or unbatched (T, 8), got [8]');
   });
 
-  it('gradcheck w.r.t. the input and parameters (float64, post- and pre-norm)', () => {
+  it('gradcheck w.r.t. the input and parameters (float64, or float32 vs cpu; post- and pre-norm)', () => {
     for (const normFirst of [false, true]) {
-      manualSeed(17);
-      const layer = new TransformerEncoderLayer(4, 2, { dimFeedforward: 8, dropout: 0, dtype: 'float64', normFirst, activation: 'gelu' });
-      perturbNorms(layer);
-      const params = [layer.selfAttn.inProjWeight!, layer.linear1.weight, layer.norm1.weight as Tensor, layer.linear2.bias as Tensor];
-      const x = f64([3, 2, 4], true);
-      const kpm = tensor([[false, false, true], [false, false, false]]);
-      expect(gradcheck(withParams(params, (xx) => layer.forward(xx, { srcKeyPaddingMask: kpm })), [x, ...params])).toBe(true);
+      expectGradcheck(bc, (dtype) => {
+        manualSeed(17);
+        const layer = new TransformerEncoderLayer(4, 2, { dimFeedforward: 8, dropout: 0, dtype, normFirst, activation: 'gelu' });
+        perturbNorms(layer);
+        const params = [layer.selfAttn.inProjWeight!, layer.linear1.weight, layer.norm1.weight as Tensor, layer.linear2.bias as Tensor];
+        const x = randn([3, 2, 4], { dtype, requiresGrad: true });
+        const kpm = tensor([[false, false, true], [false, false, false]]);
+        return { fn: withParams(params, (xx) => layer.forward(xx, { srcKeyPaddingMask: kpm })), inputs: [x, ...params] };
+      });
     }
   });
 });
@@ -293,7 +312,8 @@ function withParams(params: Tensor[], body: (...xs: Tensor[]) => Tensor, nInputs
 
 // ---- encoder stack -----------------------------------------------------------------------------
 
-describe('TransformerEncoder', () => {
+describeEachBackend('TransformerEncoder', (bc) => {
+  const { dt, fw, small, t10, t, t13, digits } = precision(bc);
   it('holds independent copies: same values, distinct storage, edits do not propagate', () => {
     manualSeed(20);
     const proto = new TransformerEncoderLayer(8, 2, small());
@@ -312,7 +332,7 @@ describe('TransformerEncoder', () => {
     noGrad(() => enc.layers.at(0).linear1.weight.add_(1));
     expect(w(enc.layers.at(1))).toEqual(before1);
     expect(w(proto)).toEqual(beforeProto);
-    expect(w(enc.layers.at(0))[0]).toBeCloseTo(beforeProto[0] + 1, 12);
+    expect(w(enc.layers.at(0))[0]).toBeCloseTo(beforeProto[0] + 1, digits);
     noGrad(() => proto.selfAttn.inProjWeight!.mul_(0));
     expect(Array.from(enc.layers.at(2).selfAttn.inProjWeight!.dataSync()).some((v) => v !== 0)).toBe(true);
   });
@@ -330,10 +350,10 @@ describe('TransformerEncoder', () => {
     manualSeed(21);
     const E = 8, nh = 2, T = 4, B = 2;
     const proto = new TransformerEncoderLayer(E, nh, small());
-    const enc = new TransformerEncoder(proto, 2, { norm: new LayerNorm(E, { dtype: 'float64' }) });
+    const enc = new TransformerEncoder(proto, 2, { norm: new LayerNorm(E, { dtype: dt }) });
     noGrad(() => enc.layers.at(1).linear1.weight.mul_(-1.5)); // make the two layers differ
     perturbNorms(enc);
-    const x = f64([T, B, E]);
+    const x = fw([T, B, E]);
     const kpm = [[false, false, true, false], [false, false, false, false]];
     const y = enc.forward(x, { srcKeyPaddingMask: tensor(kpm), isCausal: true });
     const P = paramsOf(enc), cfg = { nh, normFirst: false, act: relu };
@@ -342,21 +362,21 @@ describe('TransformerEncoder', () => {
       h = encoderLayerRef(h, P, cfg, causalRef(T), kpm[b], 'layers.1.');
       return normRef(h, P, 'norm');
     });
-    expectClose(y, joinBatches(expected), 1e-10, 1e-10);
+    expectClose(y, joinBatches(expected), t10, t10);
   });
 
   it("state-dict keys are PyTorch's (layers.i.…, norm.…) and round-trip through loadStateDict", () => {
     manualSeed(22);
-    const enc = new TransformerEncoder(new TransformerEncoderLayer(8, 2, small()), 2, { norm: new LayerNorm(8, { dtype: 'float64' }) });
+    const enc = new TransformerEncoder(new TransformerEncoderLayer(8, 2, small()), 2, { norm: new LayerNorm(8, { dtype: dt }) });
     const layerKeys = [
       'self_attn.in_proj_weight', 'self_attn.in_proj_bias', 'self_attn.out_proj.weight', 'self_attn.out_proj.bias',
       'linear1.weight', 'linear1.bias', 'linear2.weight', 'linear2.bias', 'norm1.weight', 'norm1.bias', 'norm2.weight', 'norm2.bias',
     ];
     expect(Object.keys(enc.stateDict())).toEqual([...layerKeys.map((k) => `layers.0.${k}`), ...layerKeys.map((k) => `layers.1.${k}`), 'norm.weight', 'norm.bias']);
     expect(Object.keys(new TransformerEncoder(new TransformerEncoderLayer(8, 2), 1).stateDict())).toEqual(layerKeys.map((k) => `layers.0.${k}`));
-    const other = new TransformerEncoder(new TransformerEncoderLayer(8, 2, small()), 2, { norm: new LayerNorm(8, { dtype: 'float64' }) });
+    const other = new TransformerEncoder(new TransformerEncoderLayer(8, 2, small()), 2, { norm: new LayerNorm(8, { dtype: dt }) });
     other.loadStateDict(enc.stateDict());
-    const x = f64([3, 2, 8]);
+    const x = fw([3, 2, 8]);
     expectClose(other.forward(x), enc.forward(x).dataSync(), 0, 0);
   });
 
@@ -367,7 +387,8 @@ describe('TransformerEncoder', () => {
 
 // ---- decoder layer -----------------------------------------------------------------------------
 
-describe('TransformerDecoderLayer', () => {
+describeEachBackend('TransformerDecoderLayer', (bc) => {
+  const { dt, fw, small, t10, t, t13, digits } = precision(bc);
   const E = 8, nh = 2, T = 4, S = 6, B = 2;
 
   for (const normFirst of [false, true]) {
@@ -376,14 +397,14 @@ describe('TransformerDecoderLayer', () => {
         manualSeed(30);
         const layer = new TransformerDecoderLayer(E, nh, small({ normFirst, activation: act }));
         perturbNorms(layer);
-        const tgt = f64([T, B, E]), mem = f64([S, B, E]);
+        const tgt = fw([T, B, E]), mem = fw([S, B, E]);
         const memKpm = [[false, false, false, false, true, true], [false, true, false, false, false, false]];
-        const y = layer.forward(tgt, mem, { tgtMask: generateSquareSubsequentMask(T, { dtype: 'float64' }), memoryKeyPaddingMask: tensor(memKpm) });
+        const y = layer.forward(tgt, mem, { tgtMask: generateSquareSubsequentMask(T, { dtype: dt }), memoryKeyPaddingMask: tensor(memKpm) });
         expect(y.shape).toEqual([T, B, E]);
         const P = paramsOf(layer), cfg = { nh, normFirst, act: act === 'relu' ? relu : geluRef };
         const mems = perBatch(mem);
         const expected = perBatch(tgt).map((tb, b) => decoderLayerRef(tb, mems[b], P, cfg, { tgtMask: causalRef(T), memKpm: memKpm[b] }));
-        expectClose(y, joinBatches(expected), 1e-10, 1e-10);
+        expectClose(y, joinBatches(expected), t10, t10);
       });
     }
   }
@@ -391,30 +412,30 @@ describe('TransformerDecoderLayer', () => {
   it('batchFirst with tgtIsCausal, tgt padding, a float memoryMask; memoryIsCausal builds a (T, S) mask', () => {
     manualSeed(31);
     const layer = new TransformerDecoderLayer(E, nh, small({ batchFirst: true }));
-    const tgt = f64([B, T, E]), mem = f64([B, S, E]);
+    const tgt = fw([B, T, E]), mem = fw([B, S, E]);
     const tgtKpm = [[false, false, false, true], [false, false, false, false]];
     const memMask: Mat = Array.from({ length: T }, (_, i) => Array.from({ length: S }, (_, j) => Math.cos(i + 2 * j)));
     const P = paramsOf(layer), cfg = { nh, normFirst: false, act: relu };
     const mems = perBatch(mem, true);
-    const y = layer.forward(tgt, mem, { tgtIsCausal: true, tgtKeyPaddingMask: tensor(tgtKpm), memoryMask: tensor(memMask, { dtype: 'float64' }) });
+    const y = layer.forward(tgt, mem, { tgtIsCausal: true, tgtKeyPaddingMask: tensor(tgtKpm), memoryMask: tensor(memMask, { dtype: dt }) });
     expect(y.shape).toEqual([B, T, E]);
     const exp1 = perBatch(tgt, true).map((tb, b) => decoderLayerRef(tb, mems[b], P, cfg, { tgtMask: causalRef(T), tgtKpm: tgtKpm[b], memMask }));
-    expectClose(y, joinBatches(exp1, true), 1e-10, 1e-10);
+    expectClose(y, joinBatches(exp1, true), t10, t10);
     const y2 = layer.forward(tgt, mem, { memoryIsCausal: true });
     const exp2 = perBatch(tgt, true).map((tb, b) => decoderLayerRef(tb, mems[b], P, cfg, { memMask: causalRef(T, S) }));
-    expectClose(y2, joinBatches(exp2, true), 1e-10, 1e-10);
+    expectClose(y2, joinBatches(exp2, true), t10, t10);
   });
 
   it('causal self-attention: output at t does not depend on target positions > t', () => {
     manualSeed(32);
     const layer = new TransformerDecoderLayer(E, nh, small());
-    const tgt = f64([T, B, E]), mem = f64([S, B, E]);
+    const tgt = fw([T, B, E]), mem = fw([S, B, E]);
     const t0 = 2;
     const bumped = tgt.clone();
-    noGrad(() => bumped.narrow(0, t0, 1).add_(randn([1, B, E], { dtype: 'float64' })));
-    for (const opts of [{ tgtIsCausal: true }, { tgtMask: generateSquareSubsequentMask(T, { dtype: 'float64' }) }]) {
+    noGrad(() => bumped.narrow(0, t0, 1).add_(randn([1, B, E], { dtype: dt })));
+    for (const opts of [{ tgtIsCausal: true }, { tgtMask: generateSquareSubsequentMask(T, { dtype: dt }) }]) {
       const a = layer.forward(tgt, mem, opts), b = layer.forward(bumped, mem, opts);
-      expectClose(b.narrow(0, 0, t0), a.narrow(0, 0, t0).toArray() as number[][][], 1e-13, 1e-13);
+      expectClose(b.narrow(0, 0, t0), a.narrow(0, 0, t0).toArray() as number[][][], t13, t13);
       for (let t = t0; t < T; t++) {
         const diff = b.narrow(0, t, 1).sub(a.narrow(0, t, 1)).abs().max().item();
         expect(diff).toBeGreaterThan(1e-6);
@@ -442,31 +463,33 @@ describe('TransformerDecoderLayer', () => {
     expect(() => layer.forward(randn([4, 2, 8]), randn([5, 8]))).toThrow('TransformerDecoderLayer: tgt [4,2,8] and memory [5,8] must both be batched or both unbatched');
   });
 
-  it('gradcheck w.r.t. target, memory and parameters (float64, post- and pre-norm)', () => {
+  it('gradcheck w.r.t. target, memory and parameters (float64, or float32 vs cpu; post- and pre-norm)', () => {
     for (const normFirst of [false, true]) {
-      manualSeed(33);
-      const layer = new TransformerDecoderLayer(4, 2, { dimFeedforward: 8, dropout: 0, dtype: 'float64', normFirst });
-      perturbNorms(layer);
-      const params = [layer.multiheadAttn.inProjWeight!, layer.selfAttn.outProj.bias as Tensor, layer.linear2.weight, layer.norm3.bias as Tensor];
-      const tgt = f64([3, 2, 4], true), mem = f64([2, 2, 4], true);
-      const fn = withParams(params, (t, m) => layer.forward(t, m, { tgtIsCausal: true }), 2);
-      expect(gradcheck(fn, [tgt, mem, ...params])).toBe(true);
+      expectGradcheck(bc, (dtype) => {
+        manualSeed(33);
+        const layer = new TransformerDecoderLayer(4, 2, { dimFeedforward: 8, dropout: 0, dtype, normFirst });
+        perturbNorms(layer);
+        const params = [layer.multiheadAttn.inProjWeight!, layer.selfAttn.outProj.bias as Tensor, layer.linear2.weight, layer.norm3.bias as Tensor];
+        const tgt = randn([3, 2, 4], { dtype, requiresGrad: true }), mem = randn([2, 2, 4], { dtype, requiresGrad: true });
+        return { fn: withParams(params, (tt, m) => layer.forward(tt, m, { tgtIsCausal: true }), 2), inputs: [tgt, mem, ...params] };
+      });
     }
   });
 });
 
 // ---- decoder stack -----------------------------------------------------------------------------
 
-describe('TransformerDecoder', () => {
+describeEachBackend('TransformerDecoder', (bc) => {
+  const { dt, fw, small, t10, t, t13, digits } = precision(bc);
   it('forward = independent layer copies in order over the same memory, then the final norm', () => {
     manualSeed(40);
     const E = 8, nh = 2, T = 3, S = 5, B = 2;
     const proto = new TransformerDecoderLayer(E, nh, small({ normFirst: true }));
-    const dec = new TransformerDecoder(proto, 2, { norm: new LayerNorm(E, { dtype: 'float64' }) });
+    const dec = new TransformerDecoder(proto, 2, { norm: new LayerNorm(E, { dtype: dt }) });
     noGrad(() => dec.layers.at(0).multiheadAttn.inProjWeight!.mul_(2));
     expect(Array.from(dec.layers.at(1).multiheadAttn.inProjWeight!.dataSync())).toEqual(Array.from(proto.multiheadAttn.inProjWeight!.dataSync()));
     perturbNorms(dec);
-    const tgt = f64([T, B, E]), mem = f64([S, B, E]);
+    const tgt = fw([T, B, E]), mem = fw([S, B, E]);
     const y = dec.forward(tgt, mem, { tgtIsCausal: true });
     const P = paramsOf(dec), cfg = { nh, normFirst: true, act: relu };
     const mems = perBatch(mem);
@@ -475,7 +498,7 @@ describe('TransformerDecoder', () => {
       h = decoderLayerRef(h, mems[b], P, cfg, { tgtMask: causalRef(T) }, 'layers.1.');
       return normRef(h, P, 'norm');
     });
-    expectClose(y, joinBatches(expected), 1e-10, 1e-10);
+    expectClose(y, joinBatches(expected), t10, t10);
     expect(Object.keys(dec.stateDict()).filter((k) => !k.startsWith('layers.0.') && !k.startsWith('layers.1.'))).toEqual(['norm.weight', 'norm.bias']);
     expect(Object.keys(dec.stateDict())[4]).toBe('layers.0.multihead_attn.in_proj_weight');
   });
@@ -494,50 +517,51 @@ describe('generateSquareSubsequentMask', () => {
   });
 });
 
-describe('PositionalEncoding', () => {
+describeEachBackend('PositionalEncoding', (bc) => {
+  const { dt, fw, small, t10, t, t13, digits } = precision(bc);
   const peRef = (pos: number, j: number, d: number): number => {
     const angle = pos / 10000 ** ((2 * Math.floor(j / 2)) / d);
     return j % 2 === 0 ? Math.sin(angle) : Math.cos(angle);
   };
 
   it('the `pe` buffer (maxLen, 1, d) holds sin / cos of pos / 10000^(2i/d); it is the only state-dict key', () => {
-    const pos = new PositionalEncoding(6, { maxLen: 50, dtype: 'float64' });
+    const pos = new PositionalEncoding(6, { maxLen: 50, dtype: dt });
     expect(Object.keys(pos.stateDict())).toEqual(['pe']);
     expect(pos.parameters()).toEqual([]);
     expect(pos.pe.shape).toEqual([50, 1, 6]);
     const pe = pos.pe.dataSync();
-    for (let p = 0; p < 50; p++) for (let j = 0; j < 6; j++) expect(pe[p * 6 + j]).toBeCloseTo(peRef(p, j, 6), 12);
+    for (let p = 0; p < 50; p++) for (let j = 0; j < 6; j++) expect(pe[p * 6 + j]).toBeCloseTo(peRef(p, j, 6), digits);
     expect(Array.from(pe.slice(0, 6))).toEqual([0, 1, 0, 1, 0, 1]);
     // odd dModel: the last column is a sine
-    const odd = new PositionalEncoding(5, { maxLen: 10, dtype: 'float64' }).pe.dataSync();
-    for (let p = 0; p < 10; p++) for (let j = 0; j < 5; j++) expect(odd[p * 5 + j]).toBeCloseTo(peRef(p, j, 5), 12);
+    const odd = new PositionalEncoding(5, { maxLen: 10, dtype: dt }).pe.dataSync();
+    for (let p = 0; p < 10; p++) for (let j = 0; j < 5; j++) expect(odd[p * 5 + j]).toBeCloseTo(peRef(p, j, 5), digits);
   });
 
   it('adds pe[:T] to (T, B, d), to (B, T, d) with batchFirst and to unbatched (T, d); identity dropout in eval', () => {
     manualSeed(50);
     const d = 4, T = 3, B = 2;
-    const x = f64([T, B, d]);
+    const x = fw([T, B, d]);
     const xs = x.toArray() as number[][][];
-    const pos = new PositionalEncoding(d, { maxLen: 10, dtype: 'float64' }).eval();
+    const pos = new PositionalEncoding(d, { maxLen: 10, dtype: dt }).eval();
     const expected = xs.flatMap((row, t) => row.flatMap((v) => v.map((u, j) => u + peRef(t, j, d))));
-    expectClose(pos.forward(x), expected, 1e-12, 1e-12);
-    const bf = new PositionalEncoding(d, { maxLen: 10, batchFirst: true, dtype: 'float64' }).eval();
+    expectClose(pos.forward(x), expected, t, t);
+    const bf = new PositionalEncoding(d, { maxLen: 10, batchFirst: true, dtype: dt }).eval();
     const xb = x.transpose(0, 1).contiguous(); // (B, T, d)
-    expectClose(bf.forward(xb), expectedTransposed(expected, T, B, d), 1e-12, 1e-12);
-    const x2 = f64([T, d]);
-    expectClose(pos.forward(x2), (x2.toArray() as number[][]).flatMap((r, t) => r.map((u, j) => u + peRef(t, j, d))), 1e-12, 1e-12);
+    expectClose(bf.forward(xb), expectedTransposed(expected, T, B, d), t, t);
+    const x2 = fw([T, d]);
+    expectClose(pos.forward(x2), (x2.toArray() as number[][]).flatMap((r, t) => r.map((u, j) => u + peRef(t, j, d))), t, t);
   });
 
   it('dropout applies in training (default p = 0.1) and the table is loaded from a state dict', () => {
     manualSeed(51);
-    const pos = new PositionalEncoding(8, { maxLen: 20, dropout: 0.5, dtype: 'float64' });
+    const pos = new PositionalEncoding(8, { maxLen: 20, dropout: 0.5, dtype: dt });
     expect(new PositionalEncoding(8).dropout.p).toBe(0.1);
-    const x = f64([10, 2, 8]);
+    const x = fw([10, 2, 8]);
     const y = pos.forward(x).dataSync();
     const zerosCount = Array.from(y).filter((v) => v === 0).length;
     expect(zerosCount).toBeGreaterThan(40);
     expect(zerosCount).toBeLessThan(120);
-    const other = new PositionalEncoding(8, { maxLen: 20, dtype: 'float64' });
+    const other = new PositionalEncoding(8, { maxLen: 20, dtype: dt });
     noGrad(() => other.pe.zero_());
     other.loadStateDict(pos.stateDict());
     expect(Array.from(other.pe.dataSync())).toEqual(Array.from(pos.pe.dataSync()));
