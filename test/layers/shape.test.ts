@@ -1,11 +1,15 @@
 // shape.test.ts — Flatten and Unflatten: output shapes and row-major element order for the
 // default and explicit dim ranges, gradients flowing back in the input's shape, and the errors.
+// On every backend (the gradcheck: float32 analytic gradients vs cpu where there is no float64).
 
-import { describe, expect, it } from 'vitest';
-import { arange, gradcheck, tensor, zeros } from '../../src/index.js';
+import { expect, it } from 'vitest';
+import { arange, tensor, zeros } from '../../src/index.js';
 import { Flatten, Unflatten } from '../../src/layers/shape.js';
+import { describeEachBackend } from '../helpers/backends.js';
+import { expectGradcheck } from '../helpers/crosscheck.js';
 
-describe('Flatten', () => {
+describeEachBackend('Flatten', (bc) => {
+  const dtype = bc.float64 ? 'float64' : 'float32';
   it('default (startDim 1, endDim -1): (N, C, H, W) -> (N, C·H·W), row-major order kept', () => {
     const x = arange(24).reshape([2, 3, 2, 2]);
     const y = new Flatten().forward(x);
@@ -25,10 +29,10 @@ describe('Flatten', () => {
     expect(new Flatten().forward(x).toArray()).toEqual([[0, 3, 1, 4, 2, 5]]);
   });
   it('gradient comes back in the input shape', () => {
-    const x = tensor([[[1, 2], [3, 4]]], { dtype: 'float64', requiresGrad: true });
-    new Flatten().forward(x).mul(tensor([[1, 2, 3, 4]], { dtype: 'float64' })).sum().backward();
+    const x = tensor([[[1, 2], [3, 4]]], { dtype, requiresGrad: true });
+    new Flatten().forward(x).mul(tensor([[1, 2, 3, 4]], { dtype })).sum().backward();
     expect(x.grad!.toArray()).toEqual([[[1, 2], [3, 4]]]);
-    expect(gradcheck((a) => new Flatten().forward(a).pow(2), [tensor([[[0.5, -1], [2, 0.25]]], { dtype: 'float64', requiresGrad: true })])).toBe(true);
+    expectGradcheck(bc, (dt) => ({ fn: (a) => new Flatten().forward(a).pow(2), inputs: [tensor([[[0.5, -1], [2, 0.25]]], { dtype: dt, requiresGrad: true })] }));
   });
   it('errors name the op and the dims', () => {
     expect(() => new Flatten().forward(zeros([5]))).toThrow('flatten: dim 1 is out of range for a tensor with 1 dims (expected in [-1, 0])');
@@ -39,7 +43,7 @@ describe('Flatten', () => {
   });
 });
 
-describe('Unflatten', () => {
+describeEachBackend('Unflatten', () => {
   it('splits one dim into several (inverse of Flatten)', () => {
     const x = arange(24).reshape([2, 3, 4]);
     const flat = new Flatten().forward(x);
