@@ -1,8 +1,11 @@
 // gradcheck.test.ts — gradcheck(fn, inputs, {eps, atol, rtol}) accepts correct gradients,
 // throws naming the worst Jacobian entry for a deliberately wrong op (built with the engine's
-// internal `record`), and rejects float32 inputs.
+// internal `record`), and rejects float32 inputs. The accepted ops run on every backend: where
+// a backend has no float64, their float32 analytic gradients are compared with the cpu backend's.
 
 import { describe, expect, it } from 'vitest';
+import { describeEachBackend } from '../helpers/backends.js';
+import { expectGradcheck } from '../helpers/crosscheck.js';
 import { gradcheck, tensor, type Tensor } from '../../src/index.js';
 import { record } from '../../src/autograd/engine.js';
 
@@ -23,18 +26,22 @@ function goodSquare(x: Tensor): Tensor {
   return record('goodSquare', [x], y, (dy) => [dy.mul(x).mul(2)]);
 }
 
-describe('gradcheck', () => {
+describeEachBackend('gradcheck of correct ops', (b) => {
+  const leaf = (dtype: 'float32' | 'float64') => (data: number[] | number[][]): Tensor => tensor(data, { dtype, requiresGrad: true });
   it('returns true on correct ops (elementwise, matmul with broadcasting, reductions)', () => {
-    expect(gradcheck((a, b) => a.mul(b).sin(), [f64([1, 2]), f64([3, 4])])).toBe(true);
-    expect(gradcheck((a, b) => a.matmul(b).tanh().sum(1), [f64([[0.1, -0.2, 0.3], [0.4, 0.5, -0.6]]), f64([[1, 2], [-1, 0.5], [0.3, 0.2]])])).toBe(true);
-    expect(gradcheck((a, b) => a.div(b).softmax(-1), [f64([[1, 2, 3], [0, -1, 2]]), f64([1.5, 2, 0.7])])).toBe(true);
-    expect(gradcheck(goodSquare, [f64([[1, 2], [3, 4]])])).toBe(true);
+    expectGradcheck(b, (dt) => ({ fn: (a, c) => a.mul(c).sin(), inputs: [[1, 2], [3, 4]].map(leaf(dt)) }));
+    expectGradcheck(b, (dt) => ({ fn: (a, c) => a.matmul(c).tanh().sum(1), inputs: [[[0.1, -0.2, 0.3], [0.4, 0.5, -0.6]], [[1, 2], [-1, 0.5], [0.3, 0.2]]].map(leaf(dt)) }));
+    expectGradcheck(b, (dt) => ({ fn: (a, c) => a.div(c).softmax(-1), inputs: [leaf(dt)([[1, 2, 3], [0, -1, 2]]), leaf(dt)([1.5, 2, 0.7])] }));
+    // goodSquare computes in float64 on the host: only where the backend has float64
+    if (b.float64) expect(gradcheck(goodSquare, [f64([[1, 2], [3, 4]])])).toBe(true);
   });
 
   it('checks only the inputs that require grad', () => {
-    const w = tensor([1, 2], { dtype: 'float64' });
-    expect(gradcheck((x, c) => x.mul(c).exp(), [f64([0.1, 0.2]), w])).toBe(true);
+    expectGradcheck(b, (dt) => ({ fn: (x, c) => x.mul(c).exp(), inputs: [leaf(dt)([0.1, 0.2]), tensor([1, 2], { dtype: dt })] }));
   });
+});
+
+describe('gradcheck', () => {
 
   it('throws naming the worst element for a wrong backward', () => {
     // analytical - numerical = relu(x - 1) = [[0, 1], [2, 3]]: worst at index [1,1] (x = 4)

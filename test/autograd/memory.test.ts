@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const entry = resolve(root, 'dist/esm/index.js');
+const entry = resolve(root, 'dist/esm/src/index.js'); // the build's layout since src/ and kernels/ are both compiled
 const script = resolve(root, 'test/autograd/fixtures/train-loop.mjs');
 
 interface Mem { heapUsed: number; arrayBuffers: number; total: number }
