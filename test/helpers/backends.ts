@@ -69,7 +69,11 @@ export const onCpu = <T>(fn: () => T): T => onBackend(CPU, fn);
 
 let currentCase: BackendCase = CPU;
 
-/** Registers `body` once per backend, inside a describe block titled `title [backend]`. */
+/**
+ * Registers `body` once per backend, inside a describe block titled `title [backend]`. The
+ * backend is switched when the block runs (beforeAll), not while vitest collects it: make
+ * tensors and modules inside `it` (or a beforeAll), never in the body itself.
+ */
 export function describeEachBackend(title: string, body: (b: BackendCase) => void): void {
   for (const b of BACKENDS) {
     describe(`${title} [${b.name}]`, () => {
