@@ -11,7 +11,7 @@ import { collapse } from '../cpu/strided.js';
 import { groupStart } from '../cpu/norm.js';
 import { lit } from '../../../kernels/common.js';
 import { CHUNK, chunkLength, reduceSource, type PostMap, type PreMap } from '../../../kernels/reduce.js';
-import { expShifted, finiteMax, logSumExp, reciprocal, softmaxSource } from '../../../kernels/softmax.js';
+import { expShifted, finiteMax, logOf, reciprocal, softmaxSource } from '../../../kernels/softmax.js';
 import { meanOf, normalizeSource, rstdOf, squaredDeviation } from '../../../kernels/layernorm.js';
 import type { GpuBuffer } from './buffer.js';
 import { checkDtype, type GpuJsBackend } from './index.js';
@@ -97,14 +97,14 @@ function withLanes(x: V, axes: number[]): { shape: number[]; xStride: number[]; 
   return { shape: c.shape, xStride: c.strides[0], laneStride: c.strides[1] };
 }
 
-// y = exp(x - m) * (1 / z)  or  y = x - (log z + m),   m = max x (0 if -inf),  z = sum exp(x - m)
+// y = exp(x - m) * (1 / z)  or  y = (x - m) - log z,   m = max x (0 if -inf),  z = sum exp(x - m)
 export function softmax(b: GpuJsBackend, x: V, axis: number, log: boolean, dtype: DType): GpuBuffer {
   checkDtype(log ? 'logSoftmax' : 'softmax', dtype);
   const s = split(x, [axis], true);
   const m = runReduce(b, x, s, 'max', 'float32', { post: finiteMax });
-  const z = runReduce(b, x, s, 'sum', 'float32', { pre: expShifted, post: log ? logSumExp : reciprocal, aux: m });
+  const z = runReduce(b, x, s, 'sum', 'float32', { pre: expShifted, post: log ? logOf : reciprocal, aux: m });
   const c = withLanes(x, [axis]);
-  return b.run(() => softmaxSource(c.shape, c.xStride, c.laneStride, log, dtype), dtype, numel(x.shape), [x.data, x.offset, ...(log ? [z] : [m, z])]);
+  return b.run(() => softmaxSource(c.shape, c.xStride, c.laneStride, log, dtype), dtype, numel(x.shape), [x.data, x.offset, m, z]);
 }
 
 // mean = sum x / n,  rstd = 1 / sqrt(sum (x - mean)^2 / n + eps),  y = (x - mean) * rstd
