@@ -60,7 +60,9 @@ beforeAll(() => {
   project = join(tmp, 'consumer');
   mkdirSync(project);
   run('npm', ['init', '-y'], project);
-  run('npm', ['install', join(tmp, packed.filename), '--no-audit', '--no-fund', '--prefer-offline'], project);
+  // --ignore-scripts: this checks our package's files, not native builds; gpu.js's optional
+  // headless-gl would otherwise try to compile ANGLE from source (many minutes) where X headers exist
+  run('npm', ['install', join(tmp, packed.filename), '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts'], project);
   for (const f of readdirSync(FIXTURES)) copyFileSync(join(FIXTURES, f), join(project, f.replace(/\.txt$/, '')));
   writeFileSync(join(project, 'bytes.bin'), Uint8Array.from([1, 2, 3, 250]));
 }, TIMEOUT);
