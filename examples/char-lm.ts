@@ -5,7 +5,8 @@
 // Flags: --model transformer|lstm  --steps N  --seq T  --batch B  --temperature t  --backend cpu|gpujs
 // Shapes: B batch, T sequence length, C embedding width, V vocabulary (distinct characters).
 
-import { manualSeed, multinomial, nn, noGrad, optim, randint, setBackend, tensor, type BackendName, type Tensor } from '../src/index.js';
+import { manualSeed, multinomial, nn, noGrad, optim, randint, tensor, type Tensor } from '../src/index.js';
+import { useBackend } from './lib/backend.js';
 import { mobyDickChapters } from './lib/text.js';
 import { ProgressBar } from './lib/progress.js';
 
@@ -59,7 +60,7 @@ const steps = Number(flag('steps', '600'));
 const T = Number(flag('seq', '64'));
 const B = Number(flag('batch', '16'));
 const temperature = Number(flag('temperature', '0.8'));
-setBackend(flag('backend', 'cpu') as BackendName, { mode: flag('mode', '') || undefined });
+useBackend(flag);
 manualSeed(0);
 
 // ---- data: characters of the whole book, 90% train / 10% validation -------------------------

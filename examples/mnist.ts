@@ -4,7 +4,8 @@
 // Flags: --model mlp|cnn|both  --epochs N  --batch N  --lr X  --backend cpu|gpujs  --mode M
 
 import { mkdirSync } from 'node:fs';
-import { manualSeed, nn, noGrad, optim, randperm, setBackend, type Tensor, type BackendName } from '../src/index.js';
+import { manualSeed, nn, noGrad, optim, randperm, type Tensor } from '../src/index.js';
+import { useBackend } from './lib/backend.js';
 import { saveFile } from '../src/node.js';
 import { loadMnist, type Split } from './lib/mnist-data.js';
 import { ProgressBar } from './lib/progress.js';
@@ -78,7 +79,7 @@ const which = flag('model', 'both');
 const epochs = Number(flag('epochs', '6'));
 const batch = Number(flag('batch', '32'));
 const lr = Number(flag('lr', '0.002'));
-setBackend(flag('backend', 'cpu') as BackendName, { mode: flag('mode', '') || undefined });
+useBackend(flag);
 manualSeed(0);
 const data = loadMnist();
 if (which === 'mlp' || which === 'both') train('mlp', mlp(), data, epochs, batch, lr);

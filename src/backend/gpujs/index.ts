@@ -53,7 +53,7 @@ export class GpuJsBackend implements Backend<GpuBuffer> {
 
   /** The mode kernels actually run on: gpu.js's choice for 'gpu', else the mode asked for. */
   get activeMode(): string {
-    return this.runner.activeMode ?? this.mode;
+    return this.runner.activeMode ?? (this.gpu as unknown as { Kernel?: { mode?: string } }).Kernel?.mode ?? this.mode;
   }
 
   /** Runs a kernel into a fresh buffer of `dtype` with `size` elements (none for size 0). */
