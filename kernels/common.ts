@@ -7,14 +7,23 @@
 // argument; the shape and strides are baked into the source, so one compiled kernel serves
 // every call with the same shape signature. All arithmetic is float32: an index stays exact
 // while it is below 2^24, which the backend checks.
+//
+// GLSL rules (the GL modes compile the same source to GLSL ES 1.0 on WebGL/headless-gl and
+// 3.0 on WebGL2; the reasons are at `lit` and `helper` below): helper functions are source
+// strings checked by `helper()`, never JS function objects (bundlers rename them and rewrite
+// their literals); NaN and infinities come from `lit()`, computed at run time, since GLSL
+// compilers fold a constant 0.0 / 0.0 to 3.4e38; integral results use Math.trunc/floor.
 
 /** One kernel the backend can compile: `key` identifies it in the cache (same key, same source). */
 export interface KernelSource {
   key: string;
   /** gpu.js kernel source: `function (arg, ...) { ... return value; }` */
   source: string;
-  /** Helper functions the kernel calls (gpu.js `functions` setting). */
-  functions?: ((...args: number[]) => number)[];
+  /**
+   * Helper functions the kernel calls (gpu.js `functions` setting), as source text made by
+   * `helper()`. (Function objects are still accepted but break in bundles: see `helper`.)
+   */
+  functions?: (string | ((...args: number[]) => number))[];
   /** Longest loop the kernel runs (gpu.js `loopMaxIterations`). */
   maxLoop?: number;
   /**
@@ -54,13 +63,46 @@ export function indexExpr(off: string, stride: readonly number[], name = 'c'): s
   return terms.join(' + ');
 }
 
-/** A float literal gpu.js types as Float (never Integer): 2 -> "2.0". */
+/**
+ * A float literal gpu.js types as Float (never Integer): 2 -> "2.0". NaN and ±Infinity become
+ * divisions by a zero computed from this.thread.x, so they are usable in a kernel's body only
+ * (inside a helper, divide by a zero made from a non-NaN argument, `Math.min(Math.abs(a), 0.0)`):
+ * GLSL compilers may fold a constant `0.0 / 0.0` or `1.0 / 0.0` to ±3.4e38 (headless-gl's ANGLE
+ * does), but not a division whose divisor is only known at run time, which GPUs compute as IEEE.
+ */
 export function lit(v: number): string {
-  if (Number.isNaN(v)) return '(0.0 / 0.0)';
-  if (v === Infinity) return '(1.0 / 0.0)';
-  if (v === -Infinity) return '(-1.0 / 0.0)';
+  if (Number.isNaN(v)) return '(0.0 / (0.0 * this.thread.x))';
+  if (v === Infinity) return '(1.0 / (0.0 * this.thread.x))';
+  if (v === -Infinity) return '(-1.0 / (0.0 * this.thread.x))';
   const s = String(v);
   return /[.e]/.test(s) ? s : `${s}.0`;
+}
+
+// Names a helper must not take: GLSL ES 1.0/3.0 built-ins and the functions gpu.js itself
+// declares in every shader (a helper named `roundEven` or `tanh` fails to compile on WebGL2).
+const RESERVED = new Set(`abs acos acosh asin asinh atan atanh ceil clamp cos cosh cross degrees
+  determinant distance dot equal exp exp2 faceforward floatBitsToInt floatBitsToUint floor fract
+  greaterThan greaterThanEqual intBitsToFloat inverse inversesqrt isinf isnan length lessThan
+  lessThanEqual log log2 matrixCompMult max min mix mod modf normalize not notEqual outerProduct
+  packHalf2x16 packSnorm2x16 packUnorm2x16 pow radians reflect refract round roundEven sign sin
+  sinh smoothstep sqrt step tan tanh texture texture2D transpose trunc uintBitsToFloat
+  unpackHalf2x16 unpackSnorm2x16 unpackUnorm2x16 main kernel color
+  _pow _pow2 _round atan2 cbrt decode16 decode32 decode8 encode32 expm1 fround get16 get32 get8
+  getFloatFromSampler2D getImage2D getImage3D getMemoryOptimized32 imul indexTo3D
+  integerCorrectionModulo integerMod divWithIntCheck legacyEncode32 log10 log1p modi modulo`.split(/\s+/));
+
+/**
+ * A helper function for a kernel's `functions`, as source text: `function name(a, b) { ... }`
+ * in gpu.js's subset. Text, not a JS function object, because gpu.js compiles a helper from
+ * its toString(), which a bundler rewrites: rolldown/esbuild rename it (`erf` -> `erf$2`, so
+ * the kernel's call finds nothing), print `1.0` as `1` and `0.0 / 0.0` as `NaN` (an identifier
+ * GLSL lacks). Throws at load time on a name GLSL or gpu.js already uses.
+ */
+export function helper(source: string): string {
+  const name = /^\s*function\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(/.exec(source)?.[1];
+  if (!name) throw new Error(`kernel helper: expected 'function name(...) { ... }', got '${source.slice(0, 40)}'`);
+  if (RESERVED.has(name)) throw new Error(`kernel helper '${name}': the name is a GLSL built-in or a gpu.js shader function; rename it`);
+  return source;
 }
 
 /** Signature fragment for cache keys: shape and strides of a view. */

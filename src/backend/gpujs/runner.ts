@@ -3,7 +3,7 @@
 // and feeds the next kernel directly. The runner counts compilations, compile time, calls and
 // any kernel gpu.js degraded to another mode, so a silent fallback cannot go unnoticed.
 
-import type { GPU, IKernelRunShortcut } from 'gpu.js';
+import { HeadlessGLKernel, WebGL2Kernel, WebGLKernel, type GPU, type IKernelRunShortcut } from 'gpu.js';
 import type { KernelSource } from '../../../kernels/common.js';
 import type { DeviceValue } from './buffer.js';
 
@@ -57,7 +57,9 @@ export class KernelRunner {
   /** Records which mode a fresh kernel runs on, and any degradation gpu.js chose. */
   private noteMode(key: string, kernel: IKernelRunShortcut): void {
     const impl = (kernel as unknown as { kernel?: { constructor: { mode?: string }; fallbackReason?: string | null } }).kernel;
-    const mode = impl?.constructor.mode ?? 'unknown';
+    // gpu.js's GL kernels all report mode 'gpu'; their class tells which GL it is
+    const mode = impl instanceof HeadlessGLKernel ? 'headlessgl' : impl instanceof WebGL2Kernel ? 'webgl2'
+      : impl instanceof WebGLKernel ? 'webgl' : impl?.constructor.mode ?? 'unknown';
     if (this.activeMode === null) this.activeMode = mode;
     else if (mode !== this.activeMode || impl?.fallbackReason) {
       this.stats.fallbacks.push({ key, mode, reason: impl?.fallbackReason ?? `ran on ${mode}, not ${this.activeMode}` });
