@@ -15,8 +15,9 @@ import { makeBackend } from '../../../src/backend/registry.js';
 import type { DType, TypedArray } from '../../../src/tensor/dtype.js';
 import { contiguousStrides, numel } from '../../../src/tensor/shape.js';
 import { expectClose } from '../../helpers/close.js';
+import { gpujsModes } from '../../helpers/backends.js';
 
-const MODES = (process.env.TENSORLOOM_GPUJS_MODES ?? 'webasm,cpu').split(',').map((m) => m.trim()).filter((m) => m !== '');
+const MODES = gpujsModes();
 const cpu = new CpuBackend();
 const TOL = 1e-5;
 

@@ -15,8 +15,9 @@ import type { DType, TypedArray } from '../../../src/tensor/dtype.js';
 import { contiguousStrides, numel } from '../../../src/tensor/shape.js';
 import { matmulSource, type MatmulGeometry } from '../../../kernels/matmul.js';
 import { expectClose } from '../../helpers/close.js';
+import { gpujsModes } from '../../helpers/backends.js';
 
-const MODES = (process.env.TENSORLOOM_GPUJS_MODES ?? 'webasm,cpu').split(',').map((m) => m.trim()).filter((m) => m !== '');
+const MODES = gpujsModes();
 const cpu = new CpuBackend();
 const TOL = 1e-4; // float32 sums of up to 65 terms of magnitude < 4
 
