@@ -75,6 +75,38 @@ const ELEMENTWISE = [
     const x = tl.tensor([NaN, 1, -Infinity, Infinity, 0]);
     return tl.cat([x.clamp(-1, 1), x.clamp(null, 0.5), x.relu(), x.sign(), x.maximum(tl.tensor([0, NaN, 2, -2, 0]))], 0);
   }],
+  // one case per other kernel family, so a bundling or GLSL problem in any of them shows here
+  ['reductions: sum, mean, amax, argmax over axes', (tl) => {
+    const x = tl.tensor(values(4 * 7 * 5, 30), { shape: [4, 7, 5] }).permute(2, 0, 1);
+    return tl.cat([x.sum(1).reshape(-1), x.mean([0, 2]), x.amax(2).reshape(-1), x.argmax(1).float().reshape(-1), x.sum().reshape(1)], 0);
+  }],
+  ['softmax, logSoftmax', (tl) => {
+    const x = tl.tensor(values(6 * 33, 31, -20, 20), { shape: [6, 33] });
+    return tl.cat([x.softmax(1), x.logSoftmax(0)], 0);
+  }],
+  ['matmul: batched, transposed operand', (tl) => {
+    const a = tl.tensor(values(3 * 5 * 7, 32), { shape: [3, 5, 7] });
+    const b = tl.tensor(values(3 * 9 * 7, 33), { shape: [3, 9, 7] }).transpose(1, 2);
+    return a.matmul(b);
+  }],
+  ['conv2d, maxPool2d, avgPool2d', (tl) => {
+    const F = tl.nn.functional;
+    const x = tl.tensor(values(2 * 3 * 9 * 9, 34), { shape: [2, 3, 9, 9] });
+    const w = tl.tensor(values(4 * 3 * 3 * 3, 35, -0.5, 0.5), { shape: [4, 3, 3, 3] });
+    const y = F.conv2d(x, w, null, { stride: 1, padding: 1 });
+    return tl.cat([F.maxPool2d(y, 2).reshape(-1), F.avgPool2d(y, 3, { stride: 2, padding: 1 }).reshape(-1)], 0);
+  }],
+  ['cat, gather, indexSelect, embedding', (tl) => {
+    const x = tl.tensor(values(5 * 6, 36), { shape: [5, 6] });
+    const idx = tl.tensor([4, 0, 2, 2], { dtype: 'int32' });
+    const g = x.gather(1, tl.tensor([0, 5, 1, 1, 3, 2, 0, 0, 4, 5], { dtype: 'int32', shape: [5, 2] }));
+    const e = tl.nn.functional.embedding(idx, x);
+    return tl.cat([x.indexSelect(0, idx).reshape(-1), g.reshape(-1), e.reshape(-1), tl.cat([x, x.t().contiguous().reshape(5, 6)], 1).reshape(-1)], 0);
+  }],
+  ['layerNorm', (tl) => {
+    const x = tl.tensor(values(7 * 33, 37), { shape: [7, 33] });
+    return tl.nn.functional.layerNorm(x, [33], tl.tensor(values(33, 38)), tl.tensor(values(33, 39)));
+  }],
 ];
 
 /** A 2-8-1 MLP (tanh) trained by plain SGD on a fixed regression set; returns the loss curve. */
