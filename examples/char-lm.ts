@@ -89,7 +89,7 @@ const nParams = model.parameters().reduce((s, p) => s + p.numel(), 0);
 console.log(`${kind} language model: ${nParams} parameters; ${steps} steps of ${B}x${T} characters`);
 const lr = Number(flag('lr', '0.01'));
 const opt = new optim.AdamW(model.parameters(), { lr, weightDecay: 0.01 });
-const schedule = new optim.lrScheduler.OneCycleLR(opt, { maxLr: lr, totalSteps: steps, pctStart: 0.1 });
+const schedule = new optim.lrScheduler.OneCycleLR(opt, { maxLr: lr, totalSteps: steps, pctStart: Math.max(0.1, 2 / steps) });
 const lossFn = new nn.CrossEntropyLoss();
 
 function validationLoss(): number {

@@ -338,6 +338,15 @@ export class OneCycleLR extends LRScheduler {
           { endStep: pctStart * total - 1, startLr: 'initialLr', endLr: 'maxLr', startMomentum: 'maxMomentum', endMomentum: 'baseMomentum' },
           { endStep: total - 1, startLr: 'maxLr', endLr: 'minLr', startMomentum: 'baseMomentum', endMomentum: 'maxMomentum' },
         ];
+    // a phase that some step lands in must have a length: its annealing divides by it (PyTorch
+    // fails there with a ZeroDivisionError; we say which phase and why instead of NaN rates)
+    let start = 0;
+    this.phases.forEach((p, k) => {
+      if (p.endStep === start && p.endStep >= 0) {
+        throw new Error(`${name}: phase ${k + 1} of ${this.phases.length} has zero length (totalSteps ${total}, pctStart ${pctStart}), which would make the learning rate NaN; use more steps or a different pctStart`);
+      }
+      start = p.endStep;
+    });
     this.initialStep();
   }
 

@@ -256,5 +256,11 @@ describe('schedulers together', () => {
     expect(() => new ExponentialLR(twoGroups(), { gamma: 0.9, lastEpoch: 3 }))
       .toThrow("ExponentialLR: paramGroups[0] has no 'initialLr'; it is needed to resume a schedule (lastEpoch = 3)");
     expect(() => new StepLR({} as never, { stepSize: 1 })).toThrow('StepLR: expected an Optimizer, got object');
+    // 10 steps at pctStart 0.1: the warm-up phase ends at step 0 where it starts (NaN rates otherwise)
+    expect(() => new OneCycleLR(twoGroups(), { maxLr: 0.1, totalSteps: 10, pctStart: 0.1 })).toThrow('OneCycleLR: phase 1 of 2 has zero length');
+    // pctStart 0 skips the warm-up instead (as PyTorch): every rate stays finite
+    const opt = twoGroups();
+    const s = new OneCycleLR(opt, { maxLr: 0.1, totalSteps: 10, pctStart: 0 });
+    for (let i = 0; i < 9; i++) { expect(s.getLastLr().every(Number.isFinite)).toBe(true); opt.step(); s.step(); }
   });
 });
