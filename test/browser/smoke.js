@@ -75,6 +75,13 @@ const ELEMENTWISE = [
     const x = tl.tensor([NaN, 1, -Infinity, Infinity, 0]);
     return tl.cat([x.clamp(-1, 1), x.clamp(null, 0.5), x.relu(), x.sign(), x.maximum(tl.tensor([0, NaN, 2, -2, 0]))], 0);
   }],
+  // one kernel fed a host array, then a texture, then a view into a larger texture (gpu.js
+  // rebuilds it on GL when the argument type changes; see src/backend/gpujs/runner.ts)
+  ['a kernel reused across argument types and sizes', (tl) => {
+    const a = tl.arange(0, 4).float().add(1);
+    const big = tl.arange(0, 12).float().mul(10);
+    return tl.cat([a.mul(tl.tensor([1, 1, 1, 1])), a.mul(a.add(0)), a.mul(big.narrow(0, 8, 4))], 0);
+  }],
   // one case per other kernel family, so a bundling or GLSL problem in any of them shows here
   ['reductions: sum, mean, amax, argmax over axes', (tl) => {
     const x = tl.tensor(values(4 * 7 * 5, 30), { shape: [4, 7, 5] }).permute(2, 0, 1);

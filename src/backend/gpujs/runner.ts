@@ -18,13 +18,33 @@ export interface KernelStats {
   fallbacks: { key: string; mode: string; reason: string }[];
 }
 
+/**
+ * gpu.js 2.24.1 rebuilds a kernel when an argument changes type (a host Float32Array on the first
+ * call, a Texture later: GL modes only) but passes the rebuilt kernel `dynamicArgument` (sic,
+ * src/gpu.js onRequestSwitchKernel), so that kernel reads every later texture argument with the
+ * size of the first one it saw, i.e. wrong elements. Rebuilt kernels are made with the old
+ * kernel's constructor, so a subclass that always sets dynamicArguments keeps it on all of them.
+ */
+function keepDynamicArguments(gpu: GPU): void {
+  const g = gpu as unknown as { Kernel?: new (...a: never[]) => { dynamicArguments: boolean } };
+  if (!g.Kernel) return;
+  g.Kernel = class extends g.Kernel {
+    constructor(...a: never[]) {
+      super(...a);
+      this.dynamicArguments = true;
+    }
+  };
+}
+
 export class KernelRunner {
   private readonly cache = new Map<string, IKernelRunShortcut>();
   readonly stats: KernelStats = { compiles: 0, compileMs: 0, calls: 0, fallbacks: [] };
   /** The gpu.js mode kernels actually run on (known after the first compile). */
   activeMode: string | null = null;
 
-  constructor(private readonly gpu: GPU) {}
+  constructor(private readonly gpu: GPU) {
+    keepDynamicArguments(gpu);
+  }
 
   /** Runs `src` over `size` output elements with `args`, compiling it on first use. */
   run(src: KernelSource, size: number, args: (DeviceValue | number)[]): DeviceValue {
