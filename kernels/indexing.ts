@@ -31,6 +31,36 @@ function readIndex(at: string, size: number, indent = '    '): string {
 }
 const outOfRange = (size: number): string => `k < 0.0 || k >= ${lit(size)}`;
 
+/**
+ * The body of a gather-style selection (gather, indexSelect): reads the index entry at `at` and
+ * returns x (args x, xo) at the thread's coordinates with the one along `axis` replaced by that
+ * index, or NaN for an index out of range (`size`, x's extent along the axis).
+ */
+function selectLines(at: string, size: number, xStride: readonly number[], axis: number, dtype: DType): string {
+  return `${readIndex(at, size)}
+    if (${outOfRange(size)}) {
+      return ${NAN};
+    }
+    return ${castExpr(`x[${indexExpr('xo', without(xStride, axis))} + k * ${lit(xStride[axis])}]`, dtype)};`;
+}
+
+/**
+ * The loop of a gather-style index adjoint (scatterAdd, indexAdd): over the `len` index entries j
+ * that could land on the thread's element (entry j at `at`, an expression in j), adds src entry j
+ * (args s, so: the thread's coordinates off `axis`, j along it) to `acc` where the index names
+ * c_axis; an index out of range (`size`, the output's extent along the axis) makes acc NaN.
+ */
+function sumMatchesLoop(len: number, at: string, size: number, axis: number, srcStride: readonly number[]): string {
+  return `for (let j = 0; j < ${len}; j++) {
+      ${readIndex(at, size, '      ')}
+      if (${outOfRange(size)}) {
+        acc = ${NAN};
+      } else if (k === c${axis}) {
+        acc += s[${indexExpr('so', without(srcStride, axis))} + j * ${lit(srcStride[axis])}];
+      }
+    }`;
+}
+
 // ---- cat ------------------------------------------------------------------------------------
 
 /** One input of cat: its extent along the axis and its (collapsed) strides. */
@@ -105,11 +135,7 @@ export function embedSource(shape: readonly number[], xShape: readonly number[],
 export function gatherSource(shape: readonly number[], idxStride: readonly number[], xStride: readonly number[], axis: number, size: number, dtype: DType): KernelSource {
   const source = `function (x, xo, idx, io) {
     ${coordLines(shape, 'this.thread.x')}
-    ${readIndex(indexExpr('io', idxStride), size)}
-    if (${outOfRange(size)}) {
-      return ${NAN};
-    }
-    return ${castExpr(`x[${indexExpr('xo', without(xStride, axis))} + k * ${lit(xStride[axis])}]`, dtype)};
+    ${selectLines(indexExpr('io', idxStride), size, xStride, axis, dtype)}
   }`;
   const key = `gather:${dtype}:${sig(shape, idxStride)}:${xStride.join(',')}:${axis}:${size}`;
   return { key, source, functions: HELPERS };
@@ -127,14 +153,7 @@ export function scatterAddSource(shape: readonly number[], axis: number, idxShap
   const source = `function (idx, io, s, so) {
     ${coordLines(shape, 'this.thread.x')}
     ${beyond.length ? `if (${beyond.join(' || ')}) {\n      return 0.0;\n    }\n    ` : ''}let acc = 0.0;
-    for (let j = 0; j < ${len}; j++) {
-      ${readIndex(`${indexExpr('io', without(idxStride, axis))} + j * ${lit(idxStride[axis])}`, size, '      ')}
-      if (${outOfRange(size)}) {
-        acc = ${NAN};
-      } else if (k === c${axis}) {
-        acc += s[${indexExpr('so', without(srcStride, axis))} + j * ${lit(srcStride[axis])}];
-      }
-    }
+    ${sumMatchesLoop(len, `${indexExpr('io', without(idxStride, axis))} + j * ${lit(idxStride[axis])}`, size, axis, srcStride)}
     return ${castExpr('acc', dtype)};
   }`;
   const key = `scatterAdd:${dtype}:${sig(shape)}:${axis}:${sig(idxShape, idxStride)}:${srcStride.join(',')}`;
@@ -150,11 +169,7 @@ export function scatterAddSource(shape: readonly number[], axis: number, idxShap
 export function indexSelectSource(shape: readonly number[], xStride: readonly number[], axis: number, size: number, idxStride: number, dtype: DType): KernelSource {
   const source = `function (x, xo, idx, io) {
     ${coordLines(shape, 'this.thread.x')}
-    ${readIndex(`io + c${axis} * ${lit(idxStride)}`, size)}
-    if (${outOfRange(size)}) {
-      return ${NAN};
-    }
-    return ${castExpr(`x[${indexExpr('xo', without(xStride, axis))} + k * ${lit(xStride[axis])}]`, dtype)};
+    ${selectLines(`io + c${axis} * ${lit(idxStride)}`, size, xStride, axis, dtype)}
   }`;
   const key = `indexSelect:${dtype}:${sig(shape)}:${xStride.join(',')}:${axis}:${size}:${idxStride}`;
   return { key, source, functions: HELPERS };
@@ -169,14 +184,7 @@ export function indexAddSource(shape: readonly number[], axis: number, n: number
   const source = `function (idx, io, s, so) {
     ${coordLines(shape, 'this.thread.x')}
     let acc = 0.0;
-    for (let j = 0; j < ${n}; j++) {
-      ${readIndex(`io + j * ${lit(idxStride)}`, size, '      ')}
-      if (${outOfRange(size)}) {
-        acc = ${NAN};
-      } else if (k === c${axis}) {
-        acc += s[${indexExpr('so', without(srcStride, axis))} + j * ${lit(srcStride[axis])}];
-      }
-    }
+    ${sumMatchesLoop(n, `io + j * ${lit(idxStride)}`, size, axis, srcStride)}
     return ${castExpr('acc', dtype)};
   }`;
   const key = `indexAdd:${dtype}:${sig(shape)}:${axis}:${n}/${idxStride}:${srcStride.join(',')}`;

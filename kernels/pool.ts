@@ -2,13 +2,13 @@
 // CPU twins: maxPool2dKernel, maxPool2dBackwardKernel, avgPool2dKernel, avgPool2dBackwardKernel
 // in src/backend/cpu/conv.ts (padding -inf for max, NaN wins, first maximum on ties; PyTorch's
 // count_include_pad / divisor_override for average). The adjoints are gather-style: each input
-// pixel sums dy over the windows that cover it (tapSource inverts the window map).
+// pixel sums dy over the windows that cover it (conv.ts's coveringWindowsSource loops over them).
 // Shapes: N batch, C channels, H x W input, kh x kw window, oh x ow output.
 
 import type { AvgPoolMode, Window2d } from '../src/backend/backend.js';
 import type { DType } from '../src/tensor/dtype.js';
 import { coordLines, indexExpr, lit, sig, type KernelSource } from './common.js';
-import { geomKey, tapSource } from './conv.js';
+import { coveringWindowsSource, geomKey } from './conv.js';
 
 /**
  * idx[n,c,oy,ox] = y*W + x of the window's maximum, the first one on ties; a NaN replaces the
@@ -58,28 +58,17 @@ export function maxPoolValueSource(g: Window2d, stride: readonly number[], dtype
 
 // dx[n,c,iy,ix] = sum of dy[n,c,oy,ox] over the windows covering (iy, ix) whose argmax is (iy, ix)
 export function maxPoolBackwardSource(g: Window2d, dyStride: readonly number[], idxStride: readonly number[], dtype: DType): KernelSource {
-  const ty = tapSource('oy', 'c2', 'i', g.sh, g.ph, g.dh, g.oh);
-  const tx = tapSource('ox', 'c3', 'j', g.sw, g.pw, g.dw, g.ow);
   const [gN, gC, gH, gW] = dyStride, [iN, iC, iH, iW] = idxStride;
+  const body = `if (idx[iplane + oy * ${iH} + ox * ${iW}] === self) {
+              s += dy[dplane + oy * ${gH} + ox * ${gW}];
+            }`;
   const source = `function (dy, dyo, idx, io) {
     ${coordLines([g.n, g.c, g.h, g.w], 'this.thread.x')}
     const self = c2 * ${g.w} + c3;
     const dplane = ${indexExpr('dyo', [gN, gC])};
     const iplane = ${indexExpr('io', [iN, iC])};
     let s = 0.0;
-    for (let i = 0; i < ${g.kh}; i++) {
-      ${ty.lines}
-      if (${ty.ok}) {
-        for (let j = 0; j < ${g.kw}; j++) {
-          ${tx.lines}
-          if (${tx.ok}) {
-            if (idx[iplane + oy * ${iH} + ox * ${iW}] === self) {
-              s += dy[dplane + oy * ${gH} + ox * ${gW}];
-            }
-          }
-        }
-      }
-    }
+    ${coveringWindowsSource(g, body)}
     return s;
   }`;
   return { key: `maxPoolBackward:${geomKey(g)}:${sig([], dyStride)}:${sig([], idxStride)}:${dtype}`, source, maxLoop: Math.max(g.kh, g.kw) };
@@ -133,26 +122,18 @@ export function avgPoolSource(g: Window2d, stride: readonly number[], mode: AvgP
 
 // dx[n,c,iy,ix] = sum of dy[n,c,oy,ox] / divisor(oy, ox) over the windows covering (iy, ix)
 export function avgPoolBackwardSource(g: Window2d, dyStride: readonly number[], mode: AvgPoolMode, dtype: DType): KernelSource {
-  const ty = tapSource('oy', 'c2', 'i', g.sh, g.ph, 1, g.oh);
-  const tx = tapSource('ox', 'c3', 'j', g.sw, g.pw, 1, g.ow);
   const [gN, gC, gH, gW] = dyStride;
+  // each covering window's extent and divisor: rows once per oy, columns per ox; no dilation
+  const loop = coveringWindowsSource(g, `${avgWindowLines('x', 'ox', g.sw, g.pw, g.kw, g.w)}
+            s += dy[dplane + oy * ${gH} + ox * ${gW}] / ${divisorExpr(mode)};`, {
+    rowLines: avgWindowLines('y', 'oy', g.sh, g.ph, g.kh, g.h),
+    dilation: [1, 1],
+  });
   const source = `function (dy, dyo) {
     ${coordLines([g.n, g.c, g.h, g.w], 'this.thread.x')}
     const dplane = ${indexExpr('dyo', [gN, gC])};
     let s = 0.0;
-    for (let i = 0; i < ${g.kh}; i++) {
-      ${ty.lines}
-      if (${ty.ok}) {
-        ${avgWindowLines('y', 'oy', g.sh, g.ph, g.kh, g.h)}
-        for (let j = 0; j < ${g.kw}; j++) {
-          ${tx.lines}
-          if (${tx.ok}) {
-            ${avgWindowLines('x', 'ox', g.sw, g.pw, g.kw, g.w)}
-            s += dy[dplane + oy * ${gH} + ox * ${gW}] / ${divisorExpr(mode)};
-          }
-        }
-      }
-    }
+    ${loop}
     return s;
   }`;
   return { key: `avgPoolBackward:${geomKey(g)}:${modeKey(mode)}:${sig([], dyStride)}:${dtype}`, source, maxLoop: Math.max(g.kh, g.kw) };

@@ -6,76 +6,19 @@
 // forward and backward).
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { grad, manualSeed, nn, setBackend, tensor, type Tensor } from '../../../src/index.js';
-import type { AvgPoolMode, View, Window2d } from '../../../src/backend/backend.js';
-import { CpuBackend } from '../../../src/backend/cpu/index.js';
-import type { GpuBuffer } from '../../../src/backend/gpujs/buffer.js';
+import { nn, setBackend, tensor, type Tensor } from '../../../src/index.js';
+import type { AvgPoolMode, Window2d } from '../../../src/backend/backend.js';
 import type { GpuJsBackend } from '../../../src/backend/gpujs/index.js';
 import { makeBackend } from '../../../src/backend/registry.js';
-import type { DType, TypedArray } from '../../../src/tensor/dtype.js';
 import { contiguousStrides, numel } from '../../../src/tensor/shape.js';
-import { expectClose } from '../../helpers/close.js';
+import type { Built } from '../../helpers/crosscheck.js';
 import { gpujsModes } from '../../helpers/backends.js';
+import { cpu, expectSame, sameGradsOnBoth, values, viewPair, type Layout } from './kit.js';
 
 const MODES = gpujsModes();
-const cpu = new CpuBackend();
-const TOL = 1e-5;
 
-/** Deterministic values in [-2, 2) on a grid of quarters (so windows hold ties), or int32 in [lo, hi). */
-function values(n: number, seed: number, dtype: DType = 'float32', lo = 0, hi = 1): number[] {
-  let s = (seed * 2654435761) >>> 0 || 1;
-  const next = (): number => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-  return Array.from({ length: n }, () => (dtype === 'int32' ? lo + Math.floor(next() * (hi - lo)) : Math.floor(16 * next()) / 4 - 2));
-}
-
-/**
- * How a 4-D or 3-D tensor is stored: 'contiguous'; 'channelsLast' (dim 1 innermost, as NHWC);
- * 'strided' (every second element of a larger storage, from an offset).
- */
-type Layout = 'contiguous' | 'channelsLast' | 'strided';
-
-function layoutOf(shape: number[], layout: Layout): { stride: number[]; offset: number; size: number } {
-  if (layout === 'channelsLast') {
-    const order = [0, ...shape.slice(2).map((_, d) => d + 2), 1]; // storage dims, outermost first
-    const st = contiguousStrides(order.map((d) => shape[d]));
-    const stride = new Array<number>(shape.length);
-    order.forEach((d, k) => (stride[d] = st[k]));
-    return { stride, offset: 0, size: numel(shape) };
-  }
-  if (layout === 'strided') {
-    const big = shape.map((n) => 2 * n + 1);
-    const s = contiguousStrides(big);
-    return { stride: s.map((v) => 2 * v), offset: s.reduce((a, b) => a + b, 0), size: numel(big) };
-  }
-  return { stride: contiguousStrides(shape), offset: 0, size: numel(shape) };
-}
-
-interface Pair {
-  c: View<TypedArray>;
-  g: View<GpuBuffer>;
-}
-
-/** The same view of the same host values (placed at the view's positions) on cpu and gpujs. */
-function pair(b: GpuJsBackend, dtype: DType, shape: number[], layout: Layout, vals: number[]): Pair {
-  const { stride, offset, size } = layoutOf(shape, layout);
-  const storage = new Array<number>(size).fill(dtype === 'int32' ? -7 : 99);
-  let k = 0;
-  const walk = (d: number, at: number): void => {
-    if (d === shape.length) { storage[at] = vals[k++]; return; }
-    for (let i = 0; i < shape[d]; i++) walk(d + 1, at + i * stride[d]);
-  };
-  if (numel(shape) > 0) walk(0, offset);
-  const typed = (): TypedArray => (dtype === 'int32' ? Int32Array.from(storage) : Float32Array.from(storage));
-  return { c: { data: typed(), shape, stride, offset }, g: { data: b.fromHost(dtype, typed()), shape, stride, offset } };
-}
-
-/** gpujs storage vs cpu storage (exact for int32; NaN must meet NaN). */
-function expectSame(b: GpuJsBackend, got: GpuBuffer, want: TypedArray, dtype: DType): void {
-  const g = b.toHost({ data: got, shape: [got.size], stride: [1], offset: 0 }, dtype);
-  expect(g.length).toBe(want.length);
-  if (dtype === 'int32') expect(Array.from(g)).toEqual(Array.from(want));
-  else expectClose(g, want, TOL, TOL);
-}
+/** Deterministic values in [-2, 2) on a grid of quarters, so pooling windows hold ties. */
+const quarters = (n: number, seed: number): number[] => values(n, seed, 'float32', undefined, undefined, 'quarters');
 
 /** Window geometry with PyTorch's output size (floor or ceil mode), or an explicit one. */
 function geom(nchw: number[], k: number[], s: number[], p: number[], d: number[], ceil = false, out?: number[]): Window2d {
@@ -115,23 +58,23 @@ for (const mode of MODES) {
       const colShape = [g.n, g.c * g.kh * g.kw, g.oh * g.ow];
 
       it(`im2col and col2im (${layout} input)`, () => {
-        const x = pair(b, 'float32', xShape, layout, values(numel(xShape), 1));
+        const x = viewPair(b, 'float32', xShape, layout, quarters(numel(xShape), 1));
         expectSame(b, b.im2col(x.g, g, 'float32'), cpu.im2col(x.c, g, 'float32'), 'float32');
-        const cols = pair(b, 'float32', colShape, layout, values(numel(colShape), 2));
+        const cols = viewPair(b, 'float32', colShape, layout, quarters(numel(colShape), 2));
         expectSame(b, b.col2im(cols.g, g, 'float32'), cpu.col2im(cols.c, g, 'float32'), 'float32');
       });
 
       it(`maxPool2d values, indices and backward (${layout} input, ties and NaN)`, () => {
-        const vals = values(numel(xShape), 3);
+        const vals = quarters(numel(xShape), 3);
         vals[Math.floor(vals.length / 3)] = NaN; // NaN wins its windows
         if (vals.length > 5) vals[5] = -Infinity;
-        const x = pair(b, 'float32', xShape, layout, vals);
+        const x = viewPair(b, 'float32', xShape, layout, vals);
         const got = b.maxPool2d(x.g, g, 'float32'), want = cpu.maxPool2d(x.c, g, 'float32');
         expectSame(b, got.values, want.values, 'float32');
         expectSame(b, got.indices, want.indices, 'int32');
         // backward from strided dy and from indices stored channels-last on the host
-        const dy = pair(b, 'float32', oShape, 'strided', values(numel(oShape), 4));
-        const idx = pair(b, 'int32', oShape, 'channelsLast', Array.from(want.indices));
+        const dy = viewPair(b, 'float32', oShape, 'strided', quarters(numel(oShape), 4));
+        const idx = viewPair(b, 'int32', oShape, 'channelsLast', Array.from(want.indices));
         expectSame(b, b.maxPool2dBackward(dy.g, idx.g, g, 'float32'), cpu.maxPool2dBackward(dy.c, idx.c, g, 'float32'), 'float32');
         // and from the device-resident indices the forward returned
         const idxDev = { data: got.indices, shape: oShape, stride: contiguousStrides(oShape), offset: 0 };
@@ -140,8 +83,8 @@ for (const mode of MODES) {
       });
 
       if (g.dh === 1 && g.dw === 1) it(`avgPool2d and backward in each divisor mode (${layout} input)`, () => {
-        const x = pair(b, 'float32', xShape, layout, values(numel(xShape), 5));
-        const dy = pair(b, 'float32', oShape, layout, values(numel(oShape), 6));
+        const x = viewPair(b, 'float32', xShape, layout, quarters(numel(xShape), 5));
+        const dy = viewPair(b, 'float32', oShape, layout, quarters(numel(oShape), 6));
         for (const m of MODES_AVG) {
           expectSame(b, b.avgPool2d(x.g, g, m, 'float32'), cpu.avgPool2d(x.c, g, m, 'float32'), 'float32');
           expectSame(b, b.avgPool2dBackward(dy.g, g, m, 'float32'), cpu.avgPool2dBackward(dy.c, g, m, 'float32'), 'float32');
@@ -152,7 +95,7 @@ for (const mode of MODES) {
     it('a window of padding only: max -inf with index -1, average 0 (as the CPU twins)', () => {
       // explicit geometry with a last window entirely in the bottom/right padding
       const g = geom([1, 1, 3, 3], [2, 2], [2, 2], [1, 1], [1, 1], false, [3, 3]);
-      const x = pair(b, 'float32', [1, 1, 3, 3], 'contiguous', values(9, 7));
+      const x = viewPair(b, 'float32', [1, 1, 3, 3], 'contiguous', quarters(9, 7));
       const got = b.maxPool2d(x.g, g, 'float32'), want = cpu.maxPool2d(x.c, g, 'float32');
       expect(Array.from(want.indices)).toContain(-1);
       expectSame(b, got.values, want.values, 'float32');
@@ -163,7 +106,7 @@ for (const mode of MODES) {
 
     it('handles an empty batch', () => {
       const g = geom([0, 2, 5, 5], [3, 3], [1, 1], [1, 1], [1, 1]);
-      const x = pair(b, 'float32', [0, 2, 5, 5], 'contiguous', []);
+      const x = viewPair(b, 'float32', [0, 2, 5, 5], 'contiguous', []);
       expect(b.im2col(x.g, g, 'float32').size).toBe(0);
       expect(b.maxPool2d(x.g, g, 'float32').indices.size).toBe(0);
       expect(b.avgPool2d(x.g, g, MODES_AVG[0], 'float32').size).toBe(0);
@@ -171,7 +114,7 @@ for (const mode of MODES) {
 
     it('names the op when average pooling is asked for a dilation', () => {
       const g = geom([1, 1, 5, 5], [2, 2], [1, 1], [0, 0], [2, 1]);
-      const x = pair(b, 'float32', [1, 1, 5, 5], 'contiguous', values(25, 8));
+      const x = viewPair(b, 'float32', [1, 1, 5, 5], 'contiguous', quarters(25, 8));
       expect(() => b.avgPool2d(x.g, g, MODES_AVG[0], 'float32')).toThrow('avgPool2d: dilation must be 1, got (2, 1)');
       expect(() => cpu.avgPool2d(x.c, g, MODES_AVG[0], 'float32')).toThrow('avgPool2d: dilation must be 1, got (2, 1)');
     });
@@ -188,32 +131,10 @@ for (const mode of MODES) {
     beforeAll(() => { b = setBackend('gpujs', { mode }) as GpuJsBackend; });
     afterAll(() => { setBackend('cpu'); });
 
-    /**
-     * Builds on gpujs and on cpu from the same seed; compares the outputs and the gradients of
-     * sum(out * cotangent) with respect to `wrt` (float32 tolerance scaled by magnitude).
-     */
-    function sameOnBoth(build: () => { out: Tensor; wrt: Tensor[] }): void {
-      const run = (): number[][] => {
-        manualSeed(3);
-        const { out, wrt } = build();
-        const seed = tensor(values(out.numel(), 9), { shape: out.shape });
-        return [out, ...grad([out], wrt, { gradOutputs: [seed] })].map((t) => Array.from(t.dataSync()));
-      };
-      const got = run();
-      setBackend('cpu');
-      let want: number[][];
-      try {
-        want = run();
-      } finally {
-        setBackend('gpujs', { mode });
-      }
-      want.forEach((w, i) => {
-        const scale = Math.max(1, ...w.map(Math.abs));
-        expectClose(got[i], w, 1e-4 * scale, 1e-4);
-      });
-    }
+    /** Outputs and gradients against cpu's, both built after manualSeed(3) (conv weights are random). */
+    const sameOnBoth = (build: () => Built): void => sameGradsOnBoth(mode, build, { tol: 1e-4, seed: 3 });
     const input = (shape: number[], seed: number): Tensor =>
-      tensor(values(numel(shape), seed).map((v, i) => v + 0.01 * Math.sin(i)), { shape, requiresGrad: true }); // no ties
+      tensor(quarters(numel(shape), seed).map((v, i) => v + 0.01 * Math.sin(i)), { shape, requiresGrad: true }); // no ties
 
     it('nn.Conv2d + MaxPool2d (ceil mode), forward and backward', () => {
       sameOnBoth(() => {

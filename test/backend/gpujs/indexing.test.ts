@@ -5,101 +5,30 @@
 // gathers and their gradients, nn.Embedding, an SGD and an Adam step).
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cat, nn, noGrad, optim, scatterAdd, indexAdd, setBackend, stack, tensor, type Tensor } from '../../../src/index.js';
+import { cat, nn, noGrad, optim, scatterAdd, indexAdd, setBackend, stack, tensor } from '../../../src/index.js';
 import type { View } from '../../../src/backend/backend.js';
-import { CpuBackend } from '../../../src/backend/cpu/index.js';
 import type { GpuBuffer } from '../../../src/backend/gpujs/buffer.js';
 import type { GpuJsBackend } from '../../../src/backend/gpujs/index.js';
 import { makeBackend } from '../../../src/backend/registry.js';
-import type { DType, TypedArray } from '../../../src/tensor/dtype.js';
+import type { DType } from '../../../src/tensor/dtype.js';
 import { contiguousStrides, numel } from '../../../src/tensor/shape.js';
 import { expectClose } from '../../helpers/close.js';
 import { gpujsModes } from '../../helpers/backends.js';
+import { cpu, expectSame, pair, sameOnBoth, seeded as t, values, viewPair, whole, type Layout, type Pair } from './kit.js';
 
 const MODES = gpujsModes();
-const cpu = new CpuBackend();
-
-// ---- data and views ------------------------------------------------------------------------------
-
-/** Deterministic values: floats in (-2, 2), or integers in [lo, hi) for int32/bool. */
-function values(n: number, seed: number, dtype: DType = 'float32', lo = -50, hi = 50): number[] {
-  let s = (seed * 2654435761) >>> 0 || 1;
-  const next = (): number => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-  return Array.from({ length: n }, () => {
-    if (dtype === 'bool') return next() < 0.5 ? 0 : 1;
-    if (dtype === 'int32') return lo + Math.floor(next() * (hi - lo));
-    return Math.fround(4 * next() - 2);
-  });
-}
-
-type Layout = 'contiguous' | 'permuted' | 'strided' | 'broadcast';
-
-/** Strides, offset and storage size of a `layout` view of `shape`. */
-function layoutOf(shape: number[], layout: Layout): { stride: number[]; offset: number; size: number } {
-  const r = shape.length;
-  if (layout === 'permuted') {
-    // stored with the dims reversed, viewed transposed back
-    const rev = contiguousStrides([...shape].reverse());
-    return { stride: shape.map((_, d) => rev[r - 1 - d]), offset: 0, size: numel(shape) };
-  }
-  if (layout === 'strided') {
-    // every second element of a larger storage, starting one in along each dim
-    const big = shape.map((n) => 2 * n + 1);
-    const s = contiguousStrides(big);
-    return { stride: s.map((v) => 2 * v), offset: s.reduce((a, b) => a + b, 0), size: numel(big) };
-  }
-  if (layout === 'broadcast' && r > 0 && shape[0] > 1) {
-    const rest = contiguousStrides(shape.slice(1));
-    return { stride: [0, ...rest], offset: 0, size: numel(shape.slice(1)) };
-  }
-  return { stride: contiguousStrides(shape), offset: 0, size: numel(shape) };
-}
-
-interface Pair {
-  c: View<TypedArray>;
-  g: View<GpuBuffer>;
-}
-
-/** The same view of the same host values on cpu and on gpujs backend `b`. */
-function pair(b: GpuJsBackend, dtype: DType, shape: number[], layout: Layout, seed: number, data?: number[]): Pair {
-  const { stride, offset, size } = layoutOf(shape, layout);
-  const vals = data ?? values(size, seed, dtype);
-  const typed = (): TypedArray => (dtype === 'int32' ? Int32Array.from(vals) : dtype === 'bool' ? Uint8Array.from(vals) : Float32Array.from(vals));
-  return {
-    c: { data: cpu.fromHost(dtype, typed()), shape, stride, offset },
-    g: { data: b.fromHost(dtype, typed()), shape, stride, offset },
-  };
-}
 
 /** A 1-D or N-D int32 index pair; `onDevice` makes the gpujs copy a kernel output (not on the host). */
 function indexPair(b: GpuJsBackend, shape: number[], ids: number[], layout: Layout = 'contiguous', onDevice = false): Pair {
-  const { stride, offset, size } = layoutOf(shape, layout);
-  // place ids at the view's positions; the rest of the storage holds a filler no kernel may read
+  // ids at the view's positions; the rest of the storage holds a filler no kernel may read
   // (beyond 2^24, which cannot even be uploaded, unless the view goes to the device as a whole)
-  const storage = new Array<number>(size).fill(onDevice ? -9999 : 2 ** 30);
-  let k = 0;
-  const walk = (d: number, at: number): void => {
-    if (d === shape.length) { storage[at] = ids[k++]; return; }
-    for (let i = 0; i < shape[d]; i++) walk(d + 1, at + i * stride[d]);
-  };
-  if (numel(shape) > 0) walk(0, offset);
-  const p = pair(b, 'int32', shape, layout, 0, storage);
+  const p = viewPair(b, 'int32', shape, layout, ids, onDevice ? -9999 : 2 ** 30);
   if (onDevice) {
     const dev = b.copy(p.g, 'int32');
     p.g = { data: dev, shape, stride: contiguousStrides(shape), offset: 0 };
     expect(dev.onHost).toBe(false);
   }
   return p;
-}
-
-const whole = (buf: GpuBuffer): View<GpuBuffer> => ({ data: buf, shape: [buf.size], stride: [1], offset: 0 });
-
-/** gpujs storage vs cpu storage, element for element (exact for int32/bool). */
-function expectSame(b: GpuJsBackend, got: GpuBuffer, want: TypedArray, dtype: DType, tol = 1e-5): void {
-  const g = b.toHost(whole(got), dtype);
-  expect(g.length).toBe(want.length);
-  if (dtype === 'float32') expectClose(g, want, tol, tol);
-  else expect(Array.from(g)).toEqual(Array.from(want));
 }
 
 /** Runs fn and returns the error message it threw. */
@@ -361,27 +290,8 @@ for (const mode of MODES) {
     beforeAll(() => { b = setBackend('gpujs', { mode }) as GpuJsBackend; });
     afterAll(() => { setBackend('cpu'); });
 
-    /** Runs build on gpujs and on cpu from the same host values; compares every returned tensor. */
-    function sameOnBoth(build: () => (Tensor | null)[], tol = 1e-5): void {
-      const got = build().map((t) => (t ? Array.from(t.dataSync()) : null));
-      setBackend('cpu');
-      let want: (number[] | null)[];
-      try {
-        want = build().map((t) => (t ? Array.from(t.dataSync()) : null));
-      } finally {
-        setBackend('gpujs', { mode });
-      }
-      expect(got.length).toBe(want.length);
-      got.forEach((g, i) => {
-        expect(g === null).toBe(want[i] === null);
-        if (g) expectClose(g, want[i]!, tol, tol);
-      });
-    }
-    const t = (shape: number[], seed: number, dtype: DType = 'float32'): Tensor =>
-      tensor(values(numel(shape), seed, dtype), { shape, dtype });
-
     it('writes through slice, narrow, select and permuted views into the base tensor', () => {
-      sameOnBoth(() => {
+      sameOnBoth(mode, () => {
         const x = t([4, 6], 1);
         noGrad(() => {
           x.slice(1, 1, 6, 2).copy_(t([4, 3], 2)); // x[:, 1::2] = ...
@@ -404,7 +314,7 @@ for (const mode of MODES) {
     });
 
     it('one compiled kernel serves views of storages of different sizes', () => {
-      sameOnBoth(() => {
+      sameOnBoth(mode, () => {
         const x = t([6], 30), y = t([6], 31);
         noGrad(() => {
           x.slice(0, 0, 3).copy_(t([3], 32)); // src storage of 3
@@ -415,7 +325,7 @@ for (const mode of MODES) {
     });
 
     it('cat and stack, with their gradients', () => {
-      sameOnBoth(() => {
+      sameOnBoth(mode, () => {
         const a = t([3, 2], 7).requiresGrad_(), c = t([5, 3], 8).requiresGrad_();
         const y = cat([a, c.t(), a.slice(1, 1)], 1); // (3, 2 + 5 + 1)
         const s = stack([a.t(), a.t().mul(2)], 0); // (2, 2, 3)
@@ -426,7 +336,7 @@ for (const mode of MODES) {
     });
 
     it('gather and its gradient (scatterAdd); scatterAdd and its gradient (gather)', () => {
-      sameOnBoth(() => {
+      sameOnBoth(mode, () => {
         const x = t([4, 5], 11).requiresGrad_();
         const idx = tensor([[0, 4, 4], [-1, 2, 0], [1, 1, 1], [3, 0, 2]], { dtype: 'int32' });
         const y = x.t().gather(0, idx.t()); // (3, 4) on a transposed x and index
@@ -439,7 +349,7 @@ for (const mode of MODES) {
     });
 
     it('indexSelect and its gradient (indexAdd), indexAdd and its gradient', () => {
-      sameOnBoth(() => {
+      sameOnBoth(mode, () => {
         const x = t([6, 3], 15).requiresGrad_();
         const idx = tensor([5, 0, 5, -1, 2, 2, 2], { dtype: 'int32' });
         const y = x.indexSelect(0, idx);
@@ -452,7 +362,7 @@ for (const mode of MODES) {
     });
 
     it('nn.Embedding forward and backward (with paddingIdx)', () => {
-      sameOnBoth(() => {
+      sameOnBoth(mode, () => {
         const emb = new nn.Embedding(11, 5, { paddingIdx: 3 });
         noGrad(() => emb.weight.copy_(t([11, 5], 19)));
         const idx = tensor([[1, 3, 10, 1], [0, 3, 7, 1]], { dtype: 'int32' });
@@ -470,7 +380,7 @@ for (const mode of MODES) {
     });
 
     it('an SGD (momentum) and an Adam step on gpujs parameters match cpu', () => {
-      sameOnBoth(() => {
+      sameOnBoth(mode, () => {
         const p = t([5, 3], 22).requiresGrad_(), q = t([7], 23).requiresGrad_();
         const sgd = new optim.SGD([p], { lr: 0.1, momentum: 0.9, weightDecay: 0.01 });
         const adam = new optim.Adam([q], { lr: 0.01 });

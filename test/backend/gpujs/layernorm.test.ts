@@ -7,26 +7,16 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enableGrad, grad, gradcheck, nn, setBackend, tensor, type Tensor } from '../../../src/index.js';
-import type { View } from '../../../src/backend/backend.js';
-import { CpuBackend } from '../../../src/backend/cpu/index.js';
-import type { GpuBuffer } from '../../../src/backend/gpujs/buffer.js';
 import type { GpuJsBackend } from '../../../src/backend/gpujs/index.js';
 import { makeBackend } from '../../../src/backend/registry.js';
 import type { TypedArray } from '../../../src/tensor/dtype.js';
-import { contiguousStrides, numel } from '../../../src/tensor/shape.js';
+import { numel } from '../../../src/tensor/shape.js';
 import { expectClose } from '../../helpers/close.js';
 import { gpujsModes } from '../../helpers/backends.js';
+import { cpu, layoutOf, sameOnBoth, seeded as t, values, whole, type Layout } from './kit.js';
 
 const MODES = gpujsModes();
-const cpu = new CpuBackend();
 const F = nn.functional;
-
-/** Deterministic floats in (-2, 2). */
-function values(n: number, seed: number): number[] {
-  let s = (seed * 2654435761) >>> 0 || 1;
-  const next = (): number => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-  return Array.from({ length: n }, () => Math.fround(4 * next() - 2));
-}
 
 const f64 = (shape: number[], seed: number, requiresGrad = false): Tensor =>
   tensor(values(numel(shape), seed), { shape, dtype: 'float64', requiresGrad });
@@ -96,29 +86,6 @@ describe('fused layerNorm on the cpu backend (float64)', () => {
 
 // ---- gpujs -----------------------------------------------------------------------------------------
 
-type Layout = 'contiguous' | 'permuted' | 'strided' | 'broadcast';
-
-/** Strides, offset and storage size of a `layout` view of `shape`. */
-function layoutOf(shape: number[], layout: Layout): { stride: number[]; offset: number; size: number } {
-  const r = shape.length;
-  if (layout === 'permuted') {
-    const rev = contiguousStrides([...shape].reverse());
-    return { stride: shape.map((_, d) => rev[r - 1 - d]), offset: 0, size: numel(shape) };
-  }
-  if (layout === 'strided') {
-    const big = shape.map((n) => 2 * n + 1);
-    const s = contiguousStrides(big);
-    return { stride: s.map((v) => 2 * v), offset: s.reduce((a, b) => a + b, 0), size: numel(big) };
-  }
-  if (layout === 'broadcast' && r > 0 && shape[0] > 1) {
-    const rest = contiguousStrides(shape.slice(1));
-    return { stride: [0, ...rest], offset: 0, size: numel(shape.slice(1)) };
-  }
-  return { stride: contiguousStrides(shape), offset: 0, size: numel(shape) };
-}
-
-const whole = (buf: GpuBuffer): View<GpuBuffer> => ({ data: buf, shape: [buf.size], stride: [1], offset: 0 });
-
 for (const mode of MODES) {
   describe(`gpujs layerNorm kernels [${mode}]`, () => {
     const b = makeBackend('test', 'gpujs', { mode }) as GpuJsBackend;
@@ -166,23 +133,8 @@ for (const mode of MODES) {
     beforeAll(() => { b = setBackend('gpujs', { mode }) as GpuJsBackend; });
     afterAll(() => { setBackend('cpu'); });
 
-    /** Runs build on gpujs and on cpu from the same host values; compares every returned tensor. */
-    function sameOnBoth(build: () => Tensor[], tol = 1e-5): void {
-      const got = build().map((t) => ({ shape: t.shape, data: Array.from(t.dataSync()) }));
-      setBackend('cpu');
-      let want: typeof got;
-      try {
-        want = build().map((t) => ({ shape: t.shape, data: Array.from(t.dataSync()) }));
-      } finally {
-        setBackend('gpujs', { mode });
-      }
-      expect(got.map((g) => g.shape)).toEqual(want.map((w) => w.shape));
-      got.forEach((g, i) => expectClose(g.data, want[i].data, tol, tol));
-    }
-    const t = (shape: number[], seed: number): Tensor => tensor(values(numel(shape), seed), { shape });
-
     it('F.layerNorm forward and backward (input, weight, bias), on a permuted input', () => {
-      sameOnBoth(() => {
+      sameOnBoth(mode, () => {
         const a = t([5, 3, 7], 1).requiresGrad_();
         const w = t([3, 5], 2).requiresGrad_(), bias = t([3, 5], 3).requiresGrad_();
         const x = a.permute([2, 1, 0]); // (7, 3, 5)
@@ -194,7 +146,7 @@ for (const mode of MODES) {
     });
 
     it('nn.LayerNorm over a long last dim', () => {
-      sameOnBoth(() => {
+      sameOnBoth(mode, () => {
         const ln = new nn.LayerNorm(1500);
         const x = t([3, 1500], 5).mul(4).add(1).requiresGrad_();
         const y = ln.forward(x);

@@ -5,81 +5,16 @@
 // through the Tensor API (sum/mean/var/amax/argmax/max(dim)/softmax/crossEntropy and gradients).
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nn, setBackend, tensor, type Tensor } from '../../../src/index.js';
-import type { ReduceOp, View } from '../../../src/backend/backend.js';
-import { CpuBackend } from '../../../src/backend/cpu/index.js';
-import type { GpuBuffer } from '../../../src/backend/gpujs/buffer.js';
+import { nn, setBackend, tensor } from '../../../src/index.js';
+import type { ReduceOp } from '../../../src/backend/backend.js';
 import type { GpuJsBackend } from '../../../src/backend/gpujs/index.js';
 import { makeBackend } from '../../../src/backend/registry.js';
-import type { DType, TypedArray } from '../../../src/tensor/dtype.js';
-import { contiguousStrides, numel } from '../../../src/tensor/shape.js';
-import { expectClose } from '../../helpers/close.js';
+import type { DType } from '../../../src/tensor/dtype.js';
+import { numel } from '../../../src/tensor/shape.js';
 import { gpujsModes } from '../../helpers/backends.js';
+import { cpu, expectSame, layoutOf, pair, sameOnBoth, seeded as t, values, whole, type Layout } from './kit.js';
 
 const MODES = gpujsModes();
-const cpu = new CpuBackend();
-
-// ---- data and views ------------------------------------------------------------------------------
-
-/** Deterministic values: floats in (-2, 2), or integers in [lo, hi) for int32/bool (and `ints` floats). */
-function values(n: number, seed: number, dtype: DType = 'float32', lo = -50, hi = 50): number[] {
-  let s = (seed * 2654435761) >>> 0 || 1;
-  const next = (): number => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-  return Array.from({ length: n }, () => {
-    if (dtype === 'bool') return next() < 0.5 ? 0 : 1;
-    if (dtype === 'int32') return lo + Math.floor(next() * (hi - lo));
-    return Math.fround(4 * next() - 2);
-  });
-}
-
-type Layout = 'contiguous' | 'permuted' | 'strided' | 'broadcast';
-
-/** Strides, offset and storage size of a `layout` view of `shape`. */
-function layoutOf(shape: number[], layout: Layout): { stride: number[]; offset: number; size: number } {
-  const r = shape.length;
-  if (layout === 'permuted') {
-    // stored with the dims reversed, viewed transposed back
-    const rev = contiguousStrides([...shape].reverse());
-    return { stride: shape.map((_, d) => rev[r - 1 - d]), offset: 0, size: numel(shape) };
-  }
-  if (layout === 'strided') {
-    // every second element of a larger storage, starting one in along each dim
-    const big = shape.map((n) => 2 * n + 1);
-    const s = contiguousStrides(big);
-    return { stride: s.map((v) => 2 * v), offset: s.reduce((a, b) => a + b, 0), size: numel(big) };
-  }
-  if (layout === 'broadcast' && r > 0 && shape[0] > 1) {
-    const rest = contiguousStrides(shape.slice(1));
-    return { stride: [0, ...rest], offset: 0, size: numel(shape.slice(1)) };
-  }
-  return { stride: contiguousStrides(shape), offset: 0, size: numel(shape) };
-}
-
-interface Pair {
-  c: View<TypedArray>;
-  g: View<GpuBuffer>;
-}
-
-/** The same view of the same host values on cpu and on gpujs backend `b`. */
-function pair(b: GpuJsBackend, dtype: DType, shape: number[], layout: Layout, seed: number, data?: number[]): Pair {
-  const { stride, offset, size } = layoutOf(shape, layout);
-  const vals = data ?? values(size, seed, dtype);
-  const typed = (): TypedArray => (dtype === 'int32' ? Int32Array.from(vals) : dtype === 'bool' ? Uint8Array.from(vals) : Float32Array.from(vals));
-  return {
-    c: { data: cpu.fromHost(dtype, typed()), shape, stride, offset },
-    g: { data: b.fromHost(dtype, typed()), shape, stride, offset },
-  };
-}
-
-const whole = (buf: GpuBuffer): View<GpuBuffer> => ({ data: buf, shape: [buf.size], stride: [1], offset: 0 });
-
-/** gpujs storage vs cpu storage, element for element (exact for int32/bool, or when tol = 0). */
-function expectSame(b: GpuJsBackend, got: GpuBuffer, want: TypedArray, dtype: DType, tol = 1e-5): void {
-  const g = b.toHost(whole(got), dtype);
-  expect(g.length).toBe(want.length);
-  if (dtype === 'float32' && tol > 0) expectClose(g, want, tol, tol);
-  else expect(Array.from(g)).toEqual(Array.from(want));
-}
 
 const OPS: ReduceOp[] = ['sum', 'max', 'min', 'prod'];
 
@@ -301,24 +236,8 @@ for (const mode of MODES) {
     beforeAll(() => { b = setBackend('gpujs', { mode }) as GpuJsBackend; });
     afterAll(() => { setBackend('cpu'); });
 
-    /** Runs build on gpujs and on cpu from the same host values; compares every returned tensor. */
-    function sameOnBoth(build: () => Tensor[], tol = 1e-5): void {
-      const got = build().map((t) => ({ shape: t.shape, dtype: t.dtype, data: Array.from(t.dataSync()) }));
-      setBackend('cpu');
-      let want: typeof got;
-      try {
-        want = build().map((t) => ({ shape: t.shape, dtype: t.dtype, data: Array.from(t.dataSync()) }));
-      } finally {
-        setBackend('gpujs', { mode });
-      }
-      expect(got.map((g) => [g.shape, g.dtype])).toEqual(want.map((w) => [w.shape, w.dtype]));
-      got.forEach((g, i) => expectClose(g.data, want[i].data, tol, tol));
-    }
-    const t = (shape: number[], seed: number, dtype: DType = 'float32'): Tensor =>
-      tensor(values(numel(shape), seed, dtype), { shape, dtype });
-
     it('sum, mean, var, std, amax, amin and logsumexp with their gradients, on permuted views', () => {
-      sameOnBoth(() => {
+      sameOnBoth(mode, () => {
         const a = t([5, 7, 3], 1).requiresGrad_();
         const x = a.permute([2, 0, 1]); // (3, 5, 7)
         const outs = [x.sum(), x.sum([0, 2]), x.mean(1, true), x.var([1, 2]), x.std(0), x.amax(2), x.amin([0, 1]), x.logsumexp(1)];
@@ -329,7 +248,7 @@ for (const mode of MODES) {
     });
 
     it('argmax, argmin and max(dim) (values, first-index indices, gradient)', () => {
-      sameOnBoth(() => {
+      sameOnBoth(mode, () => {
         const a = tensor(values(60, 2, 'int32', -3, 4), { shape: [4, 15] }).to('float32').requiresGrad_();
         const { values: v, indices } = a.t().max(1); // (15,)
         v.sum().backward();
@@ -339,14 +258,14 @@ for (const mode of MODES) {
     });
 
     it('int32 and bool sums', () => {
-      sameOnBoth(() => {
+      sameOnBoth(mode, () => {
         const i = t([6, 9], 3, 'int32');
         return [i.sum(), i.sum(0), i.gt(0).sum(1), i.amax(1), i.t().amin(0)];
       });
     });
 
     it('softmax, logSoftmax and crossEntropy with their gradients', () => {
-      sameOnBoth(() => {
+      sameOnBoth(mode, () => {
         const logits = t([6, 11], 4).mul(3).requiresGrad_();
         const target = tensor([0, 3, 10, 5, 2, 7], { dtype: 'int32' });
         const p = logits.softmax(1), lp = logits.t().logSoftmax(0); // lp: (11, 6)
