@@ -68,7 +68,9 @@ describeEachBackend('dtype rules', (b) => {
     it(name, () => {
       const y = make();
       expect(y.dtype).toBe(dtype);
-      expectClose(y.dataSync(), values, 1e-12, 1e-12);
+      // float32 math on a float32-only backend (GL's exp is ~1 ulp off) is held to its tolerance
+      const tol = dtype === 'float32' && !b.float64 ? b.tol : 1e-12;
+      expectClose(y.dataSync(), values, tol, tol);
     });
   }
 
