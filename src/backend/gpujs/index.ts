@@ -15,7 +15,7 @@ import { copyKernel } from '../cpu/elementwise.js';
 import { binarySource, clampSource, copySource, unarySource, whereSource } from '../../../kernels/elementwise.js';
 import type { KernelSource } from '../../../kernels/common.js';
 import { GpuBuffer } from './buffer.js';
-import { KernelRunner } from './runner.js';
+import { KernelRunner, modeOfKernelClass } from './runner.js';
 import { argReduce, layerNorm, reduce, softmax } from './reduce.js';
 import { matmul } from './matmul.js';
 import { assign, cat, embed, gather, indexAdd, indexSelect, scatterAdd } from './indexing.js';
@@ -53,7 +53,8 @@ export class GpuJsBackend implements Backend<GpuBuffer> {
 
   /** The mode kernels actually run on: gpu.js's choice for 'gpu', else the mode asked for. */
   get activeMode(): string {
-    return this.runner.activeMode ?? (this.gpu as unknown as { Kernel?: { mode?: string } }).Kernel?.mode ?? this.mode;
+    const chosen = (this.gpu as unknown as { Kernel?: { mode?: string; prototype: object } }).Kernel;
+    return this.runner.activeMode ?? (chosen ? modeOfKernelClass(chosen) : this.mode);
   }
 
   /** Runs a kernel into a fresh buffer of `dtype` with `size` elements (none for size 0). */

@@ -18,6 +18,15 @@ export interface KernelStats {
   fallbacks: { key: string; mode: string; reason: string }[];
 }
 
+/** The mode a gpu.js kernel class runs: its GL classes all report 'gpu', so the class tells which GL. */
+export function modeOfKernelClass(k: { mode?: string; prototype?: unknown }): string {
+  const is = (c: object): boolean => k === c || k.prototype instanceof (c as new () => unknown);
+  if (is(HeadlessGLKernel)) return 'headlessgl';
+  if (is(WebGL2Kernel)) return 'webgl2';
+  if (is(WebGLKernel)) return 'webgl';
+  return k.mode ?? 'unknown';
+}
+
 /**
  * gpu.js 2.24.1 rebuilds a kernel when an argument changes type (a host Float32Array on the first
  * call, a Texture later: GL modes only) but passes the rebuilt kernel `dynamicArgument` (sic,
@@ -77,9 +86,7 @@ export class KernelRunner {
   /** Records which mode a fresh kernel runs on, and any degradation gpu.js chose. */
   private noteMode(key: string, kernel: IKernelRunShortcut): void {
     const impl = (kernel as unknown as { kernel?: { constructor: { mode?: string }; fallbackReason?: string | null } }).kernel;
-    // gpu.js's GL kernels all report mode 'gpu'; their class tells which GL it is
-    const mode = impl instanceof HeadlessGLKernel ? 'headlessgl' : impl instanceof WebGL2Kernel ? 'webgl2'
-      : impl instanceof WebGLKernel ? 'webgl' : impl?.constructor.mode ?? 'unknown';
+    const mode = impl ? modeOfKernelClass(impl.constructor) : 'unknown';
     if (this.activeMode === null) this.activeMode = mode;
     else if (mode !== this.activeMode || impl?.fallbackReason) {
       this.stats.fallbacks.push({ key, mode, reason: impl?.fallbackReason ?? `ran on ${mode}, not ${this.activeMode}` });
