@@ -60,7 +60,7 @@ function tensorloomGpujs(mode: string): Library {
       backend = tl.setBackend('gpujs', { mode }) as GpuJsBackend;
       if (mode !== 'gpu') probeMode(backend, mode);
     },
-    prepare: (c: BenchCase): Runner | null => (c.tensorloom ? c.tensorloom(ctx) : null),
+    prepare: (c: BenchCase): Runner | null => (c.tensorloom && !c.backendFree ? c.tensorloom(ctx) : null),
     info: () => ({
       version: ownVersion,
       gpujs: versionOf('gpu.js'),

@@ -57,6 +57,11 @@ export interface BenchCase {
    * warmup calls and samples. They can only lower the run's options, so --quick stays quicker.
    */
   timing?: Partial<TimingOptions>;
+  /**
+   * The work never touches a tensor backend (Word2Vec's Float32Array loops), so only the cpu
+   * column runs it; gpujs columns would time the same code again.
+   */
+  backendFree?: boolean;
   tensorloom?: (ctx: TensorloomContext) => Runner;
   tfjs?: (ctx: TfjsContext) => Runner;
 }

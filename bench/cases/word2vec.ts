@@ -51,5 +51,6 @@ export const word2vecCases: BenchCase[] = [1, 2].map((workers) => ({
   },
   // one call trains for several seconds: one warmup call and three timed ones
   timing: { warmupMs: 0, warmupCalls: 1, sampleMs: 0, budgetMs: 0, minSamples: 3, maxSamples: 3 },
+  backendFree: true,
   tensorloom: () => word2vecRunner(workers),
 }));
