@@ -6,11 +6,12 @@
 #      cache outside the project, ~/.cache/tensorloom/gl-<version>-abi<node ABI>, and links it
 #      as node_modules/gl — npm and package-lock.json are not touched; a `gl` that already
 #      works in node_modules is kept;
-#   3. runs the gpujs test files (test/backend/gpujs, test/gl) with
+#   3. runs the per-backend suites (test/backend/gpujs, test/gl, test/ops, test/layers,
+#      test/autograd, test/optim) with
 #      TENSORLOOM_GPUJS_MODES=headlessgl under xvfb-run, then
 #      the end-to-end smoke test (elementwise ops and a small MLP vs cpu, test/browser/smoke.js).
 #
-#   npm run test:gl                       # test/backend/gpujs/** and test/gl/** on headlessgl
+#   npm run test:gl                       # the per-backend suites on headlessgl
 #   npm run test:gl -- test/ops           # other vitest paths/filters instead
 #   TENSORLOOM_GPUJS_MODES=headlessgl,webasm npm run test:gl
 #
@@ -70,7 +71,7 @@ fi
 # ---- 3. the tests --------------------------------------------------------------------------------
 export TENSORLOOM_GPUJS_MODES="${TENSORLOOM_GPUJS_MODES:-headlessgl}"
 log "vitest with TENSORLOOM_GPUJS_MODES=$TENSORLOOM_GPUJS_MODES"
-[ $# -gt 0 ] || set -- test/backend/gpujs test/gl
+[ $# -gt 0 ] || set -- test/backend/gpujs test/gl test/ops test/layers test/autograd test/optim
 status=0
 xvfb-run -a npx vitest run "$@" || status=1
 log "smoke test on headlessgl"
