@@ -5,6 +5,7 @@
 // Shapes: B batch, T sequence length, H hidden size, V vocabulary, M masked positions.
 
 import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { manualSeed, nlp, nn, noGrad, optim, randperm, tensor, type Tensor } from '../../src/index.js';
 import { saveFile } from '../../src/node.js';
 import { sotuAddresses } from './text.js';
@@ -19,24 +20,50 @@ export interface BertDemoOptions {
   hidden: number;
   layers: number;
   heads: number;
+  /** peak learning rate, reached after `warmup` of the steps and decayed linearly to 0 (BERT's schedule) */
   lr: number;
+  /** fraction of the steps spent warming up (default 0.1) */
+  warmup?: number;
+  /** hidden and attention dropout (default 0.1, BERT's) */
+  dropout?: number;
+  /** std of the initial weights (default 0.02, BERT's, which was sized for H = 768) */
+  initializerRange?: number;
+  /** number of held-out pairs scored at each evaluation (default 512) */
+  evalPairs?: number;
+  /** where to save the weights (default out/bert-sotu.safetensors; null: don't) */
+  save?: string | null;
+}
+
+export interface BertDemoResult {
+  mlmAcc: number;
+  nspAcc: number;
+  /** accuracy of always predicting the most frequent masked token */
+  mlmBaseline: number;
+  seconds: number;
+  secondsTraining: number;
+  history: { step: number; seconds: number; loss: number; mlmAcc: number; nspAcc: number }[];
 }
 
 interface Batch { ids: Tensor; types: Tensor; mask: Tensor; nsp: Tensor }
 
-export function pretrainBert(o: BertDemoOptions): { mlmAcc: number; nspAcc: number; seconds: number } {
+export function pretrainBert(o: BertDemoOptions): BertDemoResult {
   manualSeed(0);
   const t0 = Date.now();
-  // ---- corpus: addresses → sentences → WordPiece tokens; the last 10% of addresses held out ----
+  // ---- corpus: addresses → sentences → WordPiece tokens; every 10th address held out, so the
+  // held-out addresses span the same two centuries as the training ones ----
   const addresses = sotuAddresses();
-  const cut = Math.floor(addresses.length * 0.9);
-  const tokenizer = nlp.WordPieceTokenizer.train(addresses.slice(0, cut).map((a) => a.text), { vocabSize: o.vocabSize });
+  const train = addresses.filter((_, i) => i % 10 !== 9), heldOut = addresses.filter((_, i) => i % 10 === 9);
+  const tokenizer = nlp.WordPieceTokenizer.train(train.map((a) => a.text), { vocabSize: o.vocabSize });
   const vocab = tokenizer.vocab;
   const toDocs = (list: typeof addresses): string[][][] => list.map((a) => nlp.splitSentences(a.text).map((s) => tokenizer.tokenize(s)));
-  const ordered = nlp.makeNspPairs(toDocs(addresses.slice(0, cut)), { maxLen: o.maxLen });
+  const ordered = nlp.makeNspPairs(toDocs(train), { maxLen: o.maxLen });
   const trainPairs = Array.from(randperm(ordered.length).dataSync(), (i) => ordered[i]); // shuffled once (pairs come in document order)
-  const evalPairs = nlp.makeNspPairs(toDocs(addresses.slice(cut)), { maxLen: o.maxLen }).slice(0, 512);
-  console.log(`SOTU: ${addresses.length} addresses, WordPiece vocabulary ${vocab.size}; ${trainPairs.length} training pairs, ${evalPairs.length} held-out pairs (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  // held-out pairs, exactly half of them true continuations: a constant NSP answer scores 50%
+  const heldOutPairs = nlp.makeNspPairs(toDocs(heldOut), { maxLen: o.maxLen });
+  const shuffled = Array.from(randperm(heldOutPairs.length).dataSync(), (i) => heldOutPairs[i]);
+  const half = Math.floor((o.evalPairs ?? 512) / 2);
+  const evalPairs = [...shuffled.filter((p) => p.isNext).slice(0, half), ...shuffled.filter((p) => !p.isNext).slice(0, half)];
+  console.log(`SOTU: ${train.length} training and ${heldOut.length} held-out addresses, WordPiece vocabulary ${vocab.size}; ${trainPairs.length} training pairs, ${evalPairs.length} held-out pairs (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
 
   /** Packs pairs as [CLS] A [SEP] B [SEP], padded to maxLen: ids, token types, attention mask, NSP label. */
   const makeBatch = (pairs: nlp.NspPair[]): Batch => {
@@ -55,11 +82,12 @@ export function pretrainBert(o: BertDemoOptions): { mlmAcc: number; nspAcc: numb
   const mask = (ids: Tensor): { inputIds: Tensor; labels: Tensor } =>
     nlp.maskTokens(ids, { vocabSize: vocab.size, maskTokenId: vocab.maskId, specialTokenIds });
 
+  const dropout = o.dropout ?? 0.1;
   const model = new nlp.BertForPreTraining({
     vocabSize: vocab.size, hiddenSize: o.hidden, numHiddenLayers: o.layers, numAttentionHeads: o.heads, intermediateSize: 4 * o.hidden,
-    maxPositionEmbeddings: o.maxLen, hiddenDropoutProb: 0.1, attentionProbsDropoutProb: 0.1,
+    maxPositionEmbeddings: o.maxLen, hiddenDropoutProb: dropout, attentionProbsDropoutProb: dropout, initializerRange: o.initializerRange ?? 0.02,
   });
-  console.log(`BERT: ${o.layers} layers, hidden ${o.hidden}, ${o.heads} heads, ${model.parameters().reduce((s, p) => s + p.numel(), 0)} parameters`);
+  console.log(`BERT: ${o.layers} layers, hidden ${o.hidden}, ${o.heads} heads, ${model.parameters().reduce((s, p) => s + p.numel(), 0)} parameters; batch ${o.batch} × ${o.maxLen} tokens, ${o.steps} steps`);
 
   /** MLM logits at the masked positions only: (M, V), with their labels (M). */
   const forward = (b: Batch, inputIds: Tensor, labels: Tensor): { mlm: Tensor; mlmLabels: Tensor; nsp: Tensor } => {
@@ -90,15 +118,19 @@ export function pretrainBert(o: BertDemoOptions): { mlmAcc: number; nspAcc: numb
   const labelCounts = new Map<number, number>();
   for (const l of Array.from(evalMasked.labels.dataSync())) if (l !== -100) labelCounts.set(l, (labelCounts.get(l) ?? 0) + 1);
   const nMasked = [...labelCounts.values()].reduce((a, b) => a + b, 0);
-  const chance = Math.max(...labelCounts.values()) / nMasked;
+  const mlmBaseline = Math.max(...labelCounts.values()) / nMasked;
+  const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
   let m = evaluate();
-  console.log(`held out: ${nMasked} masked tokens (majority-class chance ${(chance * 100).toFixed(1)}%), ${evalPairs.length} pairs (chance 50%); before training MLM ${(m.mlmAcc * 100).toFixed(1)}%, NSP ${(m.nspAcc * 100).toFixed(1)}%`);
+  console.log(`held out: ${nMasked} masked tokens (baseline: the most frequent token, ${pct(mlmBaseline)}), ${evalPairs.length} pairs (baseline 50%); before training MLM ${pct(m.mlmAcc)}, NSP ${pct(m.nspAcc)}`);
 
+  // AdamW; lr warms up linearly over the first `warmup` of the steps, then decays linearly to 0
   const opt = new optim.AdamW(model.parameters(), { lr: o.lr, weightDecay: 0.01 });
-  const schedule = new optim.lrScheduler.OneCycleLR(opt, { maxLr: o.lr, totalSteps: o.steps, pctStart: 0.1, cycleMomentum: false });
+  const warmupSteps = Math.max(1, Math.round((o.warmup ?? 0.1) * o.steps));
+  const schedule = new optim.lrScheduler.LambdaLR(opt, (t) => (t < warmupSteps ? (t + 1) / warmupSteps : Math.max(0, (o.steps - t) / (o.steps - warmupSteps))));
   const ce = new nn.CrossEntropyLoss();
+  const history: BertDemoResult['history'] = [];
   const bar = new ProgressBar('BERT', o.steps, 'step');
-  let running = 0;
+  let running = 0, nspTrain = 0.5;
   for (let step = 1; step <= o.steps; step++) {
     const start = ((step - 1) * o.batch) % Math.max(1, trainPairs.length - o.batch);
     const b = makeBatch(trainPairs.slice(start, start + o.batch));
@@ -111,14 +143,20 @@ export function pretrainBert(o: BertDemoOptions): { mlmAcc: number; nspAcc: numb
     opt.step();
     schedule.step();
     running = step === 1 ? loss.item() : 0.95 * running + 0.05 * loss.item();
-    bar.update(step, { loss: running, 'MLM acc': m.mlmAcc, 'NSP acc': m.nspAcc });
+    nspTrain = 0.95 * nspTrain + 0.05 * out.nsp.argmax(-1).eq(b.nsp).to('float32').mean().item();
+    bar.update(step, { loss: running, 'NSP (train batches)': nspTrain, 'held-out MLM': m.mlmAcc, NSP: m.nspAcc });
     if (step % o.evalEvery === 0 || step === o.steps) {
       m = evaluate();
-      console.log(`step ${step}: loss ${running.toFixed(3)}, held-out MLM accuracy ${(m.mlmAcc * 100).toFixed(1)}%, NSP accuracy ${(m.nspAcc * 100).toFixed(1)}% (${bar.seconds.toFixed(0)} s)`);
+      history.push({ step, seconds: bar.seconds, loss: running, ...m });
+      console.log(`step ${step} (${bar.seconds.toFixed(0)} s): loss ${running.toFixed(3)}, held-out MLM accuracy ${pct(m.mlmAcc)} (baseline ${pct(mlmBaseline)}), NSP accuracy ${pct(m.nspAcc)} (baseline 50%)`);
     }
   }
-  mkdirSync('out', { recursive: true });
-  saveFile('out/bert-sotu.safetensors', model.stateDict(), { model: 'BertForPreTraining', vocab_size: String(vocab.size) });
-  console.log('saved out/bert-sotu.safetensors (Hugging Face BertForPreTraining key names)');
-  return { ...m, seconds: (Date.now() - t0) / 1000 };
+  const secondsTraining = bar.seconds;
+  const save = o.save === undefined ? 'out/bert-sotu.safetensors' : o.save;
+  if (save) {
+    mkdirSync(dirname(save), { recursive: true });
+    saveFile(save, model.stateDict(), { model: 'BertForPreTraining', vocab_size: String(vocab.size) });
+    console.log(`saved ${save} (Hugging Face BertForPreTraining key names)`);
+  }
+  return { ...m, mlmBaseline, seconds: (Date.now() - t0) / 1000, secondsTraining, history };
 }
