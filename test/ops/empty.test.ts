@@ -22,6 +22,7 @@ describeEachBackend('zero-size dims', () => {
     ['matmul [0,3]@[3,2] gives [0,2]', () => empty03().matmul(zeros([3, 2])), [0, 2], []],
     ['matmul [0]@[0] gives 0', () => zeros([0]).matmul(zeros([0])), [], [0]],
     ['matmul batched [0,2,3]@[3,4]', () => zeros([0, 2, 3]).matmul(zeros([3, 4])), [0, 2, 4], []],
+    ['matmul batched [2,1,0]@[0,3] gives zeros [2,1,3]', () => zeros([2, 1, 0]).matmul(zeros([0, 3])), [2, 1, 3], [0, 0, 0, 0, 0, 0]],
     ['cat with an empty piece on dim 1', () => cat([tensor([[1, 2], [3, 4]]), zeros([2, 0]), tensor([[5], [6]])], 1), [2, 3], [1, 2, 5, 3, 4, 6]],
     ['cat with an empty piece on dim 0', () => cat([empty03(), tensor([[1, 2, 3]])], 0), [1, 3], [1, 2, 3]],
     ['cat of empty pieces', () => cat([empty03(), empty03()], 0), [0, 3], []],
@@ -69,6 +70,10 @@ describeEachBackend('zero-size dims', () => {
     a.matmul(b).sum().backward();
     expect(a.grad!.shape).toEqual([2, 0]);
     expect(b.grad!.shape).toEqual([0, 3]);
+    const c = zeros([2, 1, 0], { requiresGrad: true }), d = zeros([0, 3], { requiresGrad: true }); // a batch against one matrix
+    c.matmul(d).sum().backward();
+    expect(c.grad!.shape).toEqual([2, 1, 0]);
+    expect(d.grad!.shape).toEqual([0, 3]);
   });
 
   it('cat with an empty piece: the gradient is split back, the empty piece gets an empty one', () => {

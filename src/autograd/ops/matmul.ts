@@ -7,7 +7,7 @@
 // than a batch of (K, N) products summed afterwards.
 // Reference: numpy.matmul; PyTorch derivatives.yaml (mm).
 
-import { broadcastShapes, fmt } from '../../tensor/shape.js';
+import { broadcastShapes, fmt, numel } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { record } from '../engine.js';
 import { sumTo } from './binary.js';
@@ -36,8 +36,8 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const Kb = b.ndim === 1 ? b.shape[0] : b.shape[b.ndim - 2];
   if (K !== Kb) throw new Error(`matmul: shapes ${fmt(a.shape)} and ${fmt(b.shape)} are not aligned (${K} != ${Kb})`);
   if (a.ndim > 2 && b.ndim === 2) {
-    const N = b.shape[1];
-    return bmm(a.reshape(-1, K), b).reshape([...a.shape.slice(0, -1), N]); // (…·M, K) @ (K, N) -> (…, M, N)
+    const lead = a.shape.slice(0, -1), N = b.shape[1];
+    return bmm(a.reshape(numel(lead), K), b).reshape([...lead, N]); // (…·M, K) @ (K, N) -> (…, M, N)
   }
   const a2 = a.ndim === 1 ? a.unsqueeze(0) : a; // (1, K)
   const b2 = b.ndim === 1 ? b.unsqueeze(-1) : b; // (K, 1)
