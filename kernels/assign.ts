@@ -8,7 +8,6 @@
 import type { DType } from '../src/tensor/dtype.js';
 import { indexExpr, lit, type KernelSource } from './common.js';
 import { castExpr } from './elementwise.js';
-import { STORE_HELPERS } from './indexing.js';
 
 /** One dim of the dst view, in the kernel's order (dst stride descending). */
 export interface AssignDim {
@@ -70,5 +69,5 @@ export function assignSource(dims: readonly AssignDim[], storageSize: number, dt
     return d[this.thread.x];
   }`;
   const key = `assign:${dtype}:${dims.map((d) => `${d.size}/${d.dst}/${d.src}`).join(',')}`;
-  return { key, source, functions: STORE_HELPERS };
+  return { key, source };
 }

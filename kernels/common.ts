@@ -21,9 +21,9 @@ export interface KernelSource {
   source: string;
   /**
    * Helper functions the kernel calls (gpu.js `functions` setting), as source text made by
-   * `helper()`. (Function objects are still accepted but break in bundles: see `helper`.)
+   * `helper()` (never function objects, which break in bundles: see `helper`).
    */
-  functions?: (string | ((...args: number[]) => number))[];
+  functions?: string[];
   /** Longest loop the kernel runs (gpu.js `loopMaxIterations`). */
   maxLoop?: number;
   /**

@@ -11,15 +11,6 @@ import type { DType } from '../src/tensor/dtype.js';
 import { coordLines, indexExpr, lit, sig, type KernelSource } from './common.js';
 import { castExpr } from './elementwise.js';
 
-/** Rounds toward zero, as storing into an Int32Array does (castExpr's int32 store calls it). */
-function truncf(v: number): number {
-  if (v < 0.0) return Math.ceil(v);
-  return Math.floor(v);
-}
-
-/** What castExpr's stores call; every kernel here (and ./assign.ts) passes them. */
-export const STORE_HELPERS = [truncf];
-const HELPERS = STORE_HELPERS;
 const NAN = lit(NaN);
 
 /** Strides with dim `axis` zeroed (the axis coordinate is added separately). */
@@ -90,7 +81,7 @@ export function catSource(shape: readonly number[], axis: number, parts: readonl
     ${reads.join('\n    ')}
   }`;
   const key = `cat:${dtype}:${sig(shape)}:${axis}:${parts.map((p) => `${p.extent}/${p.stride.join(',')}`).join('|')}`;
-  return { key, source, functions: HELPERS };
+  return { key, source };
 }
 
 // ---- embed (slice's adjoint) ------------------------------------------------------------------
@@ -123,7 +114,7 @@ export function embedSource(shape: readonly number[], xShape: readonly number[],
     ${inside.length ? `if (${inside.join(' && ')}) {\n      ${read}\n    }\n    return 0.0;` : read}
   }`;
   const key = `embed:${dtype}:${sig(shape)}:${sig(xShape, xStride)}:${start.join(',')}:${step.join(',')}`;
-  return { key, source, functions: HELPERS };
+  return { key, source };
 }
 
 // ---- gather / scatterAdd ---------------------------------------------------------------------
@@ -138,7 +129,7 @@ export function gatherSource(shape: readonly number[], idxStride: readonly numbe
     ${selectLines(indexExpr('io', idxStride), size, xStride, axis, dtype)}
   }`;
   const key = `gather:${dtype}:${sig(shape, idxStride)}:${xStride.join(',')}:${axis}:${size}`;
-  return { key, source, functions: HELPERS };
+  return { key, source };
 }
 
 /**
@@ -157,7 +148,7 @@ export function scatterAddSource(shape: readonly number[], axis: number, idxShap
     return ${castExpr('acc', dtype)};
   }`;
   const key = `scatterAdd:${dtype}:${sig(shape)}:${axis}:${sig(idxShape, idxStride)}:${srcStride.join(',')}`;
-  return { key, source, functions: HELPERS, maxLoop: len };
+  return { key, source, maxLoop: len };
 }
 
 // ---- indexSelect / indexAdd --------------------------------------------------------------------
@@ -172,7 +163,7 @@ export function indexSelectSource(shape: readonly number[], xStride: readonly nu
     ${selectLines(`io + c${axis} * ${lit(idxStride)}`, size, xStride, axis, dtype)}
   }`;
   const key = `indexSelect:${dtype}:${sig(shape)}:${xStride.join(',')}:${axis}:${size}:${idxStride}`;
-  return { key, source, functions: HELPERS };
+  return { key, source };
 }
 
 /**
@@ -188,7 +179,7 @@ export function indexAddSource(shape: readonly number[], axis: number, n: number
     return ${castExpr('acc', dtype)};
   }`;
   const key = `indexAdd:${dtype}:${sig(shape)}:${axis}:${n}/${idxStride}:${srcStride.join(',')}`;
-  return { key, source, functions: HELPERS, maxLoop: n };
+  return { key, source, maxLoop: n };
 }
 
 /**
@@ -211,5 +202,5 @@ export function indexAddRowsSource(shape: readonly number[], axis: number, most:
     return ${castExpr('acc', dtype)};
   }`;
   const key = `indexAddRows:${dtype}:${sig(shape)}:${axis}:${most}:${srcStride.join(',')}`;
-  return { key, source, functions: HELPERS, maxLoop: most };
+  return { key, source, maxLoop: most };
 }

@@ -81,7 +81,10 @@ export class GpuJsBackend implements Backend<GpuBuffer> {
     const buf = x.data;
     const whole = x.offset === 0 && numel(x.shape) === buf.size && collapse(x.shape, [x.stride]).strides[0].every((s) => s === 1);
     if (buf.onHost || whole) return copyKernel({ data: buf.hostData(), shape: x.shape, stride: x.stride, offset: x.offset } as View<TypedArray>, dtype);
-    return this.copy(x, buf.dtype).hostData().slice() as TypedArray;
+    // the gathered buffer is ours alone, so its host array is returned as is (cast if asked)
+    const gathered = this.copy(x, buf.dtype).hostData();
+    if (dtype === buf.dtype) return gathered;
+    return copyKernel({ data: gathered, shape: [gathered.length], stride: [1], offset: 0 } as View<TypedArray>, dtype);
   }
   storageSize(s: GpuBuffer): number { return s.size; }
 

@@ -47,7 +47,9 @@ export function assign(b: GpuJsBackend, dst: V, src: V): void {
 function assignOnHost(b: GpuJsBackend, dst: V, src: V, shape: number[], stride: number[]): void {
   const key = `assign:${dst.data.dtype}:${shape.join('x')}/${stride.join(',')}`;
   const host = dst.data.hostData();
-  assignKernel({ ...dst, data: host }, { ...src, data: src.data.hostData() });
+  // explicit fields: spreading an ndarray view drops its prototype getters (shape of a 0-d view)
+  assignKernel({ data: host, shape: dst.shape, stride: dst.stride, offset: dst.offset },
+    { data: src.data.hostData(), shape: src.shape, stride: src.stride, offset: src.offset });
   dst.data.setHost(host);
   if (!b.runner.stats.fallbacks.some((f) => f.key === key)) {
     b.runner.stats.fallbacks.push({

@@ -49,6 +49,21 @@ for (const mode of gpujsModes()) {
       expect(b.runner.stats.fallbacks).toEqual([]);
     });
 
+    it('reads back only a device view, cast to the dtype asked for', () => {
+      const b = use();
+      const y = tensor([[1.5, -2.5, 3.75], [4.25, -5.5, 6.5]]).mul(2); // on the device
+      const col = { data: bufferOf(y), shape: [2], stride: [3], offset: 1 }; // y[:, 1]
+      const f = b.toHost(col, 'float32');
+      expect(f).toBeInstanceOf(Float32Array);
+      expect(Array.from(f)).toEqual([-5, -11]);
+      const i = b.toHost(col, 'int32');
+      expect(i).toBeInstanceOf(Int32Array);
+      expect(Array.from(i)).toEqual([-5, -11]);
+      const h = b.toHost({ data: bufferOf(y), shape: [2], stride: [3], offset: 0 }, 'int32'); // y[:, 0] = 3, 8.5
+      expect(Array.from(h)).toEqual([3, 8]); // truncated toward zero, as an Int32Array store
+      expect(bufferOf(y).onHost).toBe(false);
+    });
+
     it('uploads host data once, however many kernels read it', () => {
       use();
       const x = tensor([1, 2, 3, 4]);
