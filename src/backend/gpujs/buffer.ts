@@ -35,7 +35,7 @@ export class GpuBuffer {
     if (!this.host) {
       const raw = this.device && isTexture(this.device) ? (this.device.toArray() as Float32Array) : (this.device as Float32Array);
       const out = allocTyped(this.dtype, this.size);
-      for (let i = 0; i < this.size; i++) out[i] = raw[i]; // kernels already rounded int32/bool results
+      out.set(raw.length === this.size ? raw : raw.subarray(0, this.size)); // kernels already rounded int32/bool results
       this.host = out;
     }
     return this.host;
