@@ -2,6 +2,9 @@
 // pretrained with masked-LM + next-sentence prediction on the State of the Union addresses.
 // As in the original BERT code, the MLM head runs only at the masked positions (gathered
 // from the encoder output), which is where the loss is; the NSP head reads the pooled [CLS].
+// The word embeddings can start from skip-gram vectors trained on the same training text
+// (tensorloom's Word2Vec): without them a small BERT sits on the NSP plateau for thousands of
+// steps (docs/bert-pretraining.md §6).
 // Shapes: B batch, T sequence length, H hidden size, V vocabulary, M masked positions.
 
 import { mkdirSync } from 'node:fs';
@@ -32,6 +35,9 @@ export interface BertDemoOptions {
   evalPairs?: number;
   /** where to save the weights (default out/bert-sotu.safetensors; null: don't) */
   save?: string | null;
+  /** start the word embeddings from Word2Vec vectors trained for `epochs` on the training
+   *  addresses' WordPiece tokens, each row scaled to RMS `rms` (default null: BERT's random init) */
+  wordVectors?: { epochs: number; rms: number } | null;
 }
 
 export interface BertDemoResult {
@@ -42,6 +48,34 @@ export interface BertDemoResult {
   seconds: number;
   secondsTraining: number;
   history: { step: number; seconds: number; loss: number; mlmAcc: number; nspAcc: number }[];
+  /** number of held-out NSP pairs scored */
+  evalPairs: number;
+}
+
+/**
+ * Copies word vectors into an embedding table: row `vocab.tokenToId(w)` = vector(w) scaled to
+ * RMS `rms` (√(Σ v²/H) = rms), for every vocabulary token the Word2Vec model knows; other rows
+ * (special tokens, pieces too rare to train) are left as they are. Returns how many rows it set.
+ *
+ * Shape: weight (V, H) with V = vocab.size and H = w2v.vectorSize.
+ */
+export function copyWordVectors(weight: Tensor, vocab: nlp.Vocab, w2v: nlp.Word2Vec, rms: number): number {
+  const [V, H] = weight.shape;
+  if (V !== vocab.size || H !== w2v.vectorSize) {
+    throw new Error(`copyWordVectors: embedding (${V}, ${H}) does not match vocabulary ${vocab.size} × vector size ${w2v.vectorSize}`);
+  }
+  const rows = Float32Array.from(weight.dataSync()); // (V, H)
+  let set = 0;
+  for (let id = 0; id < V; id++) {
+    const word = vocab.idToToken(id);
+    if (!w2v.has(word)) continue;
+    const v = w2v.vector(word);
+    const scale = rms / Math.sqrt(v.reduce((s, x) => s + x * x, 0) / H || 1);
+    for (let h = 0; h < H; h++) rows[id * H + h] = v[h] * scale;
+    set++;
+  }
+  noGrad(() => weight.copy_(tensor(rows, { shape: [V, H] })));
+  return set;
 }
 
 interface Batch { ids: Tensor; types: Tensor; mask: Tensor; nsp: Tensor }
@@ -56,7 +90,8 @@ export function pretrainBert(o: BertDemoOptions): BertDemoResult {
   const tokenizer = nlp.WordPieceTokenizer.train(train.map((a) => a.text), { vocabSize: o.vocabSize });
   const vocab = tokenizer.vocab;
   const toDocs = (list: typeof addresses): string[][][] => list.map((a) => nlp.splitSentences(a.text).map((s) => tokenizer.tokenize(s)));
-  const ordered = nlp.makeNspPairs(toDocs(train), { maxLen: o.maxLen });
+  const trainDocs = toDocs(train);
+  const ordered = nlp.makeNspPairs(trainDocs, { maxLen: o.maxLen });
   const trainPairs = Array.from(randperm(ordered.length).dataSync(), (i) => ordered[i]); // shuffled once (pairs come in document order)
   // held-out pairs, exactly half of them true continuations: a constant NSP answer scores 50%
   const heldOutPairs = nlp.makeNspPairs(toDocs(heldOut), { maxLen: o.maxLen });
@@ -87,6 +122,24 @@ export function pretrainBert(o: BertDemoOptions): BertDemoResult {
     vocabSize: vocab.size, hiddenSize: o.hidden, numHiddenLayers: o.layers, numAttentionHeads: o.heads, intermediateSize: 4 * o.hidden,
     maxPositionEmbeddings: o.maxLen, hiddenDropoutProb: dropout, attentionProbsDropoutProb: dropout, initializerRange: o.initializerRange ?? 0.02,
   });
+  if (o.wordVectors) {
+    // skip-gram vectors of the training text place word pieces by topic and era, which is what
+    // NSP on these addresses has to compare; Word2Vec's own defaults otherwise (window 5, 5 negatives)
+    const { epochs, rms } = o.wordVectors;
+    const sentences = trainDocs.flat();
+    const w2v = new nlp.Word2Vec({ vectorSize: o.hidden, minCount: 1, epochs, seed: 1 });
+    const t1 = Date.now();
+    let bar: ProgressBar | null = null;
+    w2v.trainSync(sentences, {
+      onProgress: (p) => {
+        bar ??= new ProgressBar('word vectors', p.totalWords, 'words');
+        bar.update(p.wordsProcessed, { epoch: `${p.epoch + 1}/${epochs}` });
+      },
+    });
+    (bar as ProgressBar | null)?.finish();
+    const set = copyWordVectors(model.bert.embeddings.wordEmbeddings.weight, vocab, w2v, rms);
+    console.log(`word embeddings: ${set} of ${vocab.size} rows from Word2Vec (${epochs} epochs on ${sentences.length} training sentences, RMS ${rms}) in ${((Date.now() - t1) / 1000).toFixed(1)} s`);
+  }
   console.log(`BERT: ${o.layers} layers, hidden ${o.hidden}, ${o.heads} heads, ${model.parameters().reduce((s, p) => s + p.numel(), 0)} parameters; batch ${o.batch} × ${o.maxLen} tokens, ${o.steps} steps`);
 
   /** MLM logits at the masked positions only: (M, V), with their labels (M). */
@@ -120,8 +173,9 @@ export function pretrainBert(o: BertDemoOptions): BertDemoResult {
   const nMasked = [...labelCounts.values()].reduce((a, b) => a + b, 0);
   const mlmBaseline = Math.max(...labelCounts.values()) / nMasked;
   const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+  const chance = `chance 50% ± ${pct(0.5 / Math.sqrt(evalPairs.length))}`; // one standard error of a coin over the pairs
   let m = evaluate();
-  console.log(`held out: ${nMasked} masked tokens (baseline: the most frequent token, ${pct(mlmBaseline)}), ${evalPairs.length} pairs (baseline 50%); before training MLM ${pct(m.mlmAcc)}, NSP ${pct(m.nspAcc)}`);
+  console.log(`held out: ${nMasked} masked tokens (baseline: the most frequent token, ${pct(mlmBaseline)}), ${evalPairs.length} pairs (${chance}); before training MLM ${pct(m.mlmAcc)}, NSP ${pct(m.nspAcc)}`);
 
   // AdamW; lr warms up linearly over the first `warmup` of the steps, then decays linearly to 0
   const opt = new optim.AdamW(model.parameters(), { lr: o.lr, weightDecay: 0.01 });
@@ -148,7 +202,7 @@ export function pretrainBert(o: BertDemoOptions): BertDemoResult {
     if (step % o.evalEvery === 0 || step === o.steps) {
       m = evaluate();
       history.push({ step, seconds: bar.seconds, loss: running, ...m });
-      console.log(`step ${step} (${bar.seconds.toFixed(0)} s): loss ${running.toFixed(3)}, held-out MLM accuracy ${pct(m.mlmAcc)} (baseline ${pct(mlmBaseline)}), NSP accuracy ${pct(m.nspAcc)} (baseline 50%)`);
+      console.log(`step ${step} (${bar.seconds.toFixed(0)} s): loss ${running.toFixed(3)}, held-out MLM accuracy ${pct(m.mlmAcc)} (baseline ${pct(mlmBaseline)}), NSP accuracy ${pct(m.nspAcc)} (${chance})`);
     }
   }
   const secondsTraining = bar.seconds;
@@ -158,5 +212,5 @@ export function pretrainBert(o: BertDemoOptions): BertDemoResult {
     saveFile(save, model.stateDict(), { model: 'BertForPreTraining', vocab_size: String(vocab.size) });
     console.log(`saved ${save} (Hugging Face BertForPreTraining key names)`);
   }
-  return { ...m, mlmBaseline, seconds: (Date.now() - t0) / 1000, secondsTraining, history };
+  return { ...m, mlmBaseline, seconds: (Date.now() - t0) / 1000, secondsTraining, history, evalPairs: evalPairs.length };
 }
