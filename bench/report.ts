@@ -163,13 +163,16 @@ export function gitInfo(): Record<string, unknown> {
   return { commit: git(['rev-parse', 'HEAD']), dirty: status === null ? null : status.length > 0 };
 }
 
-/** Writes results/latest.json and results/<timestamp>.json; returns their paths. */
-export function writeJson(report: object, date: Date): string[] {
+/**
+ * Writes results/<timestamp>.json and, for a full run, results/latest.json (the committed
+ * figures; a partial run — --quick, --filter or --libs — must not replace them). Returns the paths.
+ */
+export function writeJson(report: object, date: Date, full: boolean): string[] {
   const dir = new URL('./results/', import.meta.url);
   mkdirSync(dir, { recursive: true });
   const stamp = date.toISOString().replace(/[:.]/g, '-');
   const text = JSON.stringify(report, null, 2) + '\n';
-  const paths = [new URL('latest.json', dir), new URL(`${stamp}.json`, dir)];
+  const paths = [...(full ? [new URL('latest.json', dir)] : []), new URL(`${stamp}.json`, dir)];
   for (const p of paths) writeFileSync(p, text);
   return paths.map((p) => p.pathname);
 }

@@ -1,6 +1,6 @@
 // run.ts — `npm run bench`: runs every case (bench/cases/) in every library column
 // (bench/libraries.ts) in this one process, prints a table and writes bench/results/latest.json
-// plus a timestamped copy. Options:
+// plus a timestamped copy (a partial run: only the timestamped file). Options:
 //   --quick            fewer, shorter samples (a smoke run)
 //   --filter a,b       only cases whose name contains one of these substrings
 //   --libs x,y         only these columns (the baseline column is always kept, for the ratios)
@@ -200,6 +200,7 @@ async function main(): Promise<void> {
       totalSeconds: +totalSeconds.toFixed(1),
     },
     date,
+    !args.quick && !args.filter.length && !args.libs.length,
   );
   console.log(`\n${totalSeconds.toFixed(1)} s; wrote ${paths.join(', ')}`);
 }
