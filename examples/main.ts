@@ -10,7 +10,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { nlp } from '../src/index.js';
 import { mobyDickChapters } from './lib/text.js';
-import { ProgressBar } from './lib/progress.js';
+import { trainWord2VecWithProgress } from './lib/progress.js';
 import { pretrainBert } from './lib/bert-pretrain.js';
 
 function flag(name: string, fallback: string): string {
@@ -25,15 +25,8 @@ function word2vecDemo(): void {
   const text = mobyDickChapters().map((c) => c.text).join('\n').toLowerCase();
   const sentences = text.split(/[.!?]+/).map((s) => s.match(/[a-z0-9]+/g) ?? []).filter((s) => s.length > 0);
   const w2v = new nlp.Word2Vec({ vectorSize: 100, window: 5, negative: 5, minCount: 5, sample: 1e-3, epochs: 5, seed: 1 });
-  let bar: ProgressBar | null = null;
   const t0 = Date.now();
-  w2v.trainSync(sentences, {
-    onProgress: (p) => {
-      bar ??= new ProgressBar('word2vec', p.totalWords, 'words');
-      bar.update(p.wordsProcessed, { epoch: `${p.epoch + 1}/5`, alpha: p.alpha });
-    },
-  });
-  (bar as ProgressBar | null)?.finish();
+  trainWord2VecWithProgress(w2v, sentences, 'word2vec');
   const secs = (Date.now() - t0) / 1000;
   console.log(`trained on ${sentences.length} sentences, vocabulary ${w2v.vocab.length} words (minCount 5) in ${secs.toFixed(1)} s`);
   for (const w of ['whale', 'ship', 'sea', 'captain', 'boat']) {

@@ -12,7 +12,7 @@ import { dirname } from 'node:path';
 import { manualSeed, nlp, nn, noGrad, optim, randperm, tensor, type Tensor } from '../../src/index.js';
 import { saveFile } from '../../src/node.js';
 import { sotuAddresses } from './text.js';
-import { ProgressBar } from './progress.js';
+import { ProgressBar, trainWord2VecWithProgress } from './progress.js';
 
 export interface BertDemoOptions {
   steps: number;
@@ -64,17 +64,18 @@ export function copyWordVectors(weight: Tensor, vocab: nlp.Vocab, w2v: nlp.Word2
   if (V !== vocab.size || H !== w2v.vectorSize) {
     throw new Error(`copyWordVectors: embedding (${V}, ${H}) does not match vocabulary ${vocab.size} × vector size ${w2v.vectorSize}`);
   }
-  const rows = Float32Array.from(weight.dataSync()); // (V, H)
+  const rows = weight.dataSync(); // (V, H), a host copy
   let set = 0;
   for (let id = 0; id < V; id++) {
     const word = vocab.idToToken(id);
     if (!w2v.has(word)) continue;
     const v = w2v.vector(word);
-    const scale = rms / Math.sqrt(v.reduce((s, x) => s + x * x, 0) / H || 1);
+    const vRms = Math.sqrt(v.reduce((s, x) => s + x * x, 0) / H);
+    const scale = vRms > 0 ? rms / vRms : 0; // an all-zero vector stays zero
     for (let h = 0; h < H; h++) rows[id * H + h] = v[h] * scale;
     set++;
   }
-  noGrad(() => weight.copy_(tensor(rows, { shape: [V, H] })));
+  noGrad(() => weight.copy_(tensor(rows, { shape: [V, H], dtype: weight.dtype })));
   return set;
 }
 
@@ -129,14 +130,7 @@ export function pretrainBert(o: BertDemoOptions): BertDemoResult {
     const sentences = trainDocs.flat();
     const w2v = new nlp.Word2Vec({ vectorSize: o.hidden, minCount: 1, epochs, seed: 1 });
     const t1 = Date.now();
-    let bar: ProgressBar | null = null;
-    w2v.trainSync(sentences, {
-      onProgress: (p) => {
-        bar ??= new ProgressBar('word vectors', p.totalWords, 'words');
-        bar.update(p.wordsProcessed, { epoch: `${p.epoch + 1}/${epochs}` });
-      },
-    });
-    (bar as ProgressBar | null)?.finish();
+    trainWord2VecWithProgress(w2v, sentences, 'word vectors');
     const set = copyWordVectors(model.bert.embeddings.wordEmbeddings.weight, vocab, w2v, rms);
     console.log(`word embeddings: ${set} of ${vocab.size} rows from Word2Vec (${epochs} epochs on ${sentences.length} training sentences, RMS ${rms}) in ${((Date.now() - t1) / 1000).toFixed(1)} s`);
   }

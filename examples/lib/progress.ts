@@ -2,6 +2,8 @@
 // rate, elapsed time and any live fields (loss, accuracy). Redraws in place on a TTY and
 // prints a plain line every ~10% otherwise (CI logs stay readable).
 
+import type { nlp } from '../../src/index.js';
+
 export class ProgressBar {
   private readonly start = Date.now();
   private lastPrinted = -1;
@@ -34,4 +36,16 @@ export class ProgressBar {
   get seconds(): number {
     return (Date.now() - this.start) / 1000;
   }
+}
+
+/** Word2Vec's trainSync with a bar over all epochs' words (the total is known at the first report). */
+export function trainWord2VecWithProgress(w2v: nlp.Word2Vec, sentences: string[][], label: string): void {
+  let bar: ProgressBar | null = null;
+  w2v.trainSync(sentences, {
+    onProgress: (p) => {
+      bar ??= new ProgressBar(label, p.totalWords, 'words');
+      bar.update(p.wordsProcessed, { epoch: `${p.epoch + 1}/${w2v.epochs}`, alpha: p.alpha });
+    },
+  });
+  (bar as ProgressBar | null)?.finish();
 }
