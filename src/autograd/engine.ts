@@ -1,25 +1,34 @@
 // engine.ts — reverse-mode autograd: the graph node, grad mode, backward() and grad().
-// Every differentiable op records a Node holding a closure that maps the output's gradient dy
-// to the inputs' gradients (written next to its forward in ops/). backward() orders the graph
-// with an iterative depth-first search (no recursion, so 100k-op chains are fine), then walks it
-// once from the output, accumulating with `+`. Closures are dropped afterwards unless
-// retainGraph, which frees the saved tensors. Reference: micrograd engine.py; PyTorch autograd.
+// Every differentiable op records a Node holding a closure that maps the outputs' gradients to
+// the inputs' gradients (written next to its forward in ops/). Most ops have one output; a few
+// (unbind) have several, each output tensor knowing its slot. backward() orders the graph with
+// an iterative depth-first search (no recursion, so 100k-op chains are fine), then walks it once
+// from the output, accumulating with `+`. Closures are dropped afterwards unless retainGraph,
+// which frees the saved tensors. Reference: micrograd engine.py; PyTorch autograd.
 
 import type { Tensor } from '../tensor/tensor.js';
 import { fmt, sameShape } from '../tensor/shape.js';
 
 export type BackwardFn = (dy: Tensor) => (Tensor | null)[];
+/** A several-output op's backward: one gradient per output (null where none arrived). */
+export type MultiBackwardFn = (dys: (Tensor | null)[]) => (Tensor | null)[];
 
-/** One recorded op: where gradients go (an upstream Node, a leaf Tensor, or nowhere). */
+/** Where an input's gradient goes: output `slot` of an upstream node, a leaf tensor, or nowhere. */
+export type Edge = { node: Node; slot: number } | Tensor | null;
+
+/** One recorded op with `outputs` outputs (1 for all but a few ops such as unbind). */
 export class Node {
-  /** Set by Tensor.retainGrad(): the non-leaf output whose .grad should be kept. */
-  retained: Tensor | null = null;
+  /** Set by Tensor.retainGrad(): per output slot, the non-leaf output whose .grad should be kept. */
+  readonly retained: (Tensor | null)[];
   constructor(
     readonly name: string,
-    readonly next: (Node | Tensor | null)[],
+    readonly next: Edge[],
     readonly inputShapes: number[][],
-    public backwardFn: BackwardFn | null,
-  ) {}
+    readonly outputs: number,
+    public backwardFn: MultiBackwardFn | null,
+  ) {
+    this.retained = new Array<Tensor | null>(outputs).fill(null);
+  }
 }
 
 // ---- grad mode ------------------------------------------------------------------------
@@ -55,10 +64,21 @@ export function enableGrad<T>(fn: () => T): T {
  * `backward(dy)` returns one gradient per input (null where none flows).
  */
 export function record(name: string, inputs: Tensor[], out: Tensor, backward: BackwardFn): Tensor {
-  if (!gradEnabled || !inputs.some((t) => t.requiresGrad)) return out;
-  const next = inputs.map((t) => (t.gradFn ? t.gradFn : t.requiresGrad ? t : null));
-  out._setGraph(new Node(name, next, inputs.map((t) => t.shape), backward));
+  recordMulti(name, inputs, [out], (dys) => backward(dys[0]!));
   return out;
+}
+
+/**
+ * record() for an op with several outputs: one Node for all of them, so backward runs once,
+ * after every output's gradient has arrived. `backward(dys)` gets one gradient per output
+ * (null for outputs no gradient reached) and returns one per input.
+ */
+export function recordMulti(name: string, inputs: Tensor[], outs: Tensor[], backward: MultiBackwardFn): Tensor[] {
+  if (!gradEnabled || !inputs.some((t) => t.requiresGrad)) return outs;
+  const next = inputs.map((t): Edge => (t.gradFn ? { node: t.gradFn, slot: t._slot } : t.requiresGrad ? t : null));
+  const node = new Node(name, next, inputs.map((t) => t.shape), outs.length, backward);
+  outs.forEach((o, slot) => o._setGraph(node, slot));
+  return outs;
 }
 
 // ---- backward ---------------------------------------------------------------------------
@@ -75,8 +95,9 @@ function topoOrder(roots: Node[]): Node[] {
     while (stack.length) {
       const top = stack[stack.length - 1];
       if (top.i < top.node.next.length) {
-        const child = top.node.next[top.i++];
-        if (child instanceof Node && !seen.has(child)) {
+        const edge = top.node.next[top.i++];
+        const child = edge && !isTensor(edge) ? edge.node : null;
+        if (child && !seen.has(child)) {
           seen.add(child);
           stack.push({ node: child, i: 0 });
         }
@@ -89,9 +110,20 @@ function topoOrder(roots: Node[]): Node[] {
   return post.reverse();
 }
 
+/** A leaf edge (a Tensor) rather than a node edge ({node, slot}). */
+const isTensor = (e: Edge): e is Tensor => e !== null && !('slot' in e);
+
 function accumulate<K>(map: Map<K, Tensor>, key: K, g: Tensor): void {
   const prev = map.get(key);
   map.set(key, prev ? prev.add(g) : g);
+}
+
+/** Adds g into output `slot` of node's gradient list. */
+function accumulateSlot(map: Map<Node, (Tensor | null)[]>, node: Node, slot: number, g: Tensor): void {
+  let dys = map.get(node);
+  if (!dys) map.set(node, (dys = new Array<Tensor | null>(node.outputs).fill(null)));
+  const prev = dys[slot];
+  dys[slot] = prev ? prev.add(g) : g;
 }
 
 export interface RunOptions {
@@ -109,31 +141,32 @@ export function runBackward(
   grads: Tensor[],
   opts: RunOptions,
   capture: Tensor[] = [],
-): { leaves: Map<Tensor, Tensor>; captured: Map<Node, Tensor>; retained: Map<Tensor, Tensor> } {
-  const nodeGrads = new Map<Node, Tensor>();
+): { leaves: Map<Tensor, Tensor>; captured: Map<Tensor, Tensor>; retained: Map<Tensor, Tensor> } {
+  const nodeGrads = new Map<Node, (Tensor | null)[]>();
   const leaves = new Map<Tensor, Tensor>();
-  const captured = new Map<Node, Tensor>();
+  const captured = new Map<Tensor, Tensor>();
   const retained = new Map<Tensor, Tensor>();
-  const captureNodes = new Set(capture.map((t) => t.gradFn).filter((n): n is Node => n !== null));
+  const captureAt = new Map<Node, Tensor[]>();
+  for (const t of capture) if (t.gradFn) captureAt.set(t.gradFn, [...(captureAt.get(t.gradFn) ?? []), t]);
   roots.forEach((r, i) => {
-    if (r.gradFn) accumulate(nodeGrads, r.gradFn, grads[i]);
+    if (r.gradFn) accumulateSlot(nodeGrads, r.gradFn, r._slot, grads[i]);
     else if (r.requiresGrad) accumulate(leaves, r, grads[i]);
   });
   const order = topoOrder(roots.flatMap((r) => (r.gradFn ? [r.gradFn] : [])));
   withGradMode(!!opts.createGraph, () => {
     for (const node of order) {
-      const dy = nodeGrads.get(node);
-      if (!dy) continue;
+      const dys = nodeGrads.get(node);
+      if (!dys) continue;
       nodeGrads.delete(node);
-      if (captureNodes.has(node)) captured.set(node, dy);
-      if (node.retained) retained.set(node.retained, dy);
+      for (const t of captureAt.get(node) ?? []) if (dys[t._slot]) captured.set(t, dys[t._slot]!);
+      node.retained.forEach((t, slot) => { if (t && dys[slot]) retained.set(t, dys[slot]!); });
       if (!node.backwardFn) {
         throw new Error(
           `backward: trying to backward through the graph a second time (at '${node.name}'); ` +
             'its saved values were freed after the first backward. Pass {retainGraph: true} to the first call.',
         );
       }
-      const dxs = node.backwardFn(dy);
+      const dxs = node.backwardFn(dys);
       if (!opts.retainGraph) node.backwardFn = null;
       node.next.forEach((target, i) => {
         const dx = dxs[i];
@@ -141,8 +174,8 @@ export function runBackward(
         if (!sameShape(dx.shape, node.inputShapes[i])) {
           throw new Error(`backward of ${node.name}: gradient ${fmt(dx.shape)} does not match input ${i} of shape ${fmt(node.inputShapes[i])}`);
         }
-        if (target instanceof Node) accumulate(nodeGrads, target, dx);
-        else accumulate(leaves, target, dx);
+        if (isTensor(target)) accumulate(leaves, target, dx);
+        else accumulateSlot(nodeGrads, target.node, target.slot, dx);
       });
     }
   });

@@ -37,7 +37,7 @@ export function grad(outputs: Tensor | Tensor[], inputs: Tensor | Tensor[], opts
   const createGraph = !!opts.createGraph;
   const { leaves, captured } = runBackward(outs, seeds, { createGraph, retainGraph: opts.retainGraph ?? createGraph }, ins);
   return ins.map((t, i) => {
-    const g = t.gradFn ? captured.get(t.gradFn) : leaves.get(t);
+    const g = t.gradFn ? captured.get(t) : leaves.get(t);
     if (g) return createGraph ? g : g.detach();
     if (opts.allowUnused) return zerosLike(t);
     throw new Error(`grad: input ${i} was not used to compute the outputs; pass {allowUnused: true} to get zeros`);

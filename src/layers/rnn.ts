@@ -14,7 +14,7 @@ import { Module, Parameter } from './module.js';
 import { linear } from './linear.js';
 import { dropout } from './dropout.js';
 import {
-  checkDtype, checkNonlinearity, checkSize, gruStep, lstmStep, resetRecurrent, rnnStep, unbind, zerosOn,
+  checkDtype, checkNonlinearity, checkSize, gruStep, lstmStep, resetRecurrent, rnnStep,
   type Nonlinearity, type RNNWeights,
 } from './rnn_cells.js';
 
@@ -43,7 +43,7 @@ function runDirection(mode: RNNMode, input: Tensor, h0: Tensor, c0: Tensor | nul
   const [T, B, I] = input.shape;
   // the input's share of the gates for every time step at once: x W_ih^T + b_ih
   const xW = linear(input.reshape(T * B, I), w.wIh, w.bIh).reshape(T, B, -1); // (T·B, I) -> (T·B, G) -> (T, B, G)
-  const xWs = unbind(xW, 0); //                                                  T × (B, G)
+  const xWs = xW.unbind(0); //                                                  T × (B, G)
   const hs = new Array<Tensor>(T);
   let h = h0, c = c0;
   for (let s = 0; s < T; s++) {
@@ -82,10 +82,10 @@ export function rnnForward(mode: RNNMode, x: Tensor, hx: (Tensor | null)[] | nul
   const expected = batched ? [L * D, B, H] : [L * D, H];
   const states = names.map((name, k) => {
     const s = hx?.[k] ?? null;
-    if (!s) return unbind(zerosOn(x, [L * D, B, H]), 0);
+    if (!s) return zeros([L * D, B, H], { like: x }).unbind(0);
     if (!sameShape(s.shape, expected)) throw new Error(`${op}: expected ${name} of shape ${fmt(expected)}, got ${fmt(s.shape)}`);
     checkDtype(op, name, s, weights[0].wIh);
-    return unbind(batched ? s : s.unsqueeze(1), 0); // (L·D, H) -> (L·D, 1, H) -> L·D × (B, H)
+    return (batched ? s : s.unsqueeze(1)).unbind(0); // (L·D, H) -> (L·D, 1, H) -> L·D × (B, H)
   });
 
   const hN: Tensor[] = [], cN: Tensor[] = [];

@@ -1,16 +1,14 @@
 // rnn_cells.ts — one time step of the Elman RNN, the LSTM and the GRU written as their gate
 // equations (rnnStep, lstmStep, gruStep); the cells built on them (functional rnnCell,
-// lstmCell, gruCell and the RNNCell, LSTMCell, GRUCell modules); and `unbind`, which rnn.ts
-// uses to walk a sequence step by step with a backward linear in its length. docs/lstm.md.
+// lstmCell, gruCell and the RNNCell, LSTMCell, GRUCell modules). Sequences are walked step by
+// step with Tensor.unbind, whose backward is linear in the length. docs/lstm.md.
 // Shapes: B batch, I input features (inputSize), H hidden features (hiddenSize),
 // G = gates·H: H for the RNN, 4H for the LSTM (i, f, g, o), 3H for the GRU (r, z, n).
 // Reference: torch.nn.RNNCell / LSTMCell / GRUCell (formulas, parameter names, init).
 
 import { Tensor } from '../tensor/tensor.js';
-import { fmt, normDim, numel, sameShape } from '../tensor/shape.js';
+import { fmt, sameShape } from '../tensor/shape.js';
 import type { DType } from '../tensor/dtype.js';
-import { isGradEnabled, noGrad, record } from '../autograd/engine.js';
-import { stack } from '../autograd/ops/movement.js';
 import { zeros } from '../tensor/creation.js';
 import { Module, Parameter } from './module.js';
 import { linear } from './linear.js';
@@ -24,41 +22,6 @@ export interface RNNWeights {
   wHh: Tensor;
   bIh: Tensor | null;
   bHh: Tensor | null;
-}
-
-/** A contiguous zero tensor on `like`'s backend, with its dtype. */
-export function zerosOn(like: Tensor, shape: number[]): Tensor {
-  return Tensor._fromStorage(like._backend, like._backend.zeros(like.dtype, numel(shape)), shape, like.dtype);
-}
-
-// ---- unbind: step through a sequence in O(T) -------------------------------------------------
-
-/**
- * Splits x along `dim` into its x.shape[dim] slices, as views (torch.unbind).
- *
- * Backward: dx = stack(dy_0, …, dy_{n-1}) along dim, built once. Taking the slices with
- * `select` instead would give each one a backward that pads its gradient to x's full shape,
- * so a T-step loop would cost O(T²) in backward. The engine's nodes have one output, so each
- * slice is a node that hands its dy to one shared collector node lying between the slices and
- * x; since every slice lists the collector as its input, the topological order runs the
- * collector after all of them, and it stacks what they handed over (zeros for unused slices).
- *
- * Shape: x (…, n, …) -> n tensors of x's shape without `dim`.
- */
-export function unbind(x: Tensor, dim = 0): Tensor[] {
-  const d = normDim('unbind', dim, x.ndim);
-  const slices = noGrad(() => Array.from({ length: x.shape[d] }, (_, i) => x.select(d, i)));
-  if (!isGradEnabled() || !x.requiresGrad) return slices;
-  const dys: (Tensor | null)[] = slices.map(() => null);
-  // collector: a 0-d token standing for "all slices"     dx = stack(dy_0 … dy_{n-1}, dim)
-  const collector = record('unbind', [x], zerosOn(x, []), () => {
-    const dx = stack(dys.map((dy, i) => dy ?? zerosOn(x, slices[i].shape)), d);
-    dys.fill(null);
-    return [dx];
-  });
-  const none = zerosOn(x, []);
-  // slice i: y_i = x[…, i, …]                            dy_i goes to the collector's list
-  return slices.map((s, i) => record('unbind.select', [collector], s, (dy) => { dys[i] = dy; return [none]; }));
 }
 
 // ---- one time step -------------------------------------------------------------------------
@@ -89,7 +52,7 @@ export function rnnStep(xW: Tensor, h: Tensor, wHh: Tensor, bHh: Tensor | null, 
 export function lstmStep(xW: Tensor, h: Tensor, c: Tensor, wHh: Tensor, bHh: Tensor | null): [Tensor, Tensor] {
   const [B, H] = h.shape;
   const gates = xW.add(linear(h, wHh, bHh)).reshape(B, 4, H); // (B, 4H) -> (B, 4, H)
-  const [gi, gf, gg, go] = unbind(gates, 1); //                     4 × (B, H)
+  const [gi, gf, gg, go] = gates.unbind(1); //                     4 × (B, H)
   const i = gi.sigmoid();
   const f = gf.sigmoid();
   const g = gg.tanh();
@@ -110,8 +73,8 @@ export function lstmStep(xW: Tensor, h: Tensor, c: Tensor, wHh: Tensor, bHh: Ten
  */
 export function gruStep(xW: Tensor, h: Tensor, wHh: Tensor, bHh: Tensor | null): Tensor {
   const [B, H] = h.shape;
-  const [xr, xz, xn] = unbind(xW.reshape(B, 3, H), 1); //                   (B, 3H) -> 3 × (B, H)
-  const [hr, hz, hn] = unbind(linear(h, wHh, bHh).reshape(B, 3, H), 1); // (B, 3H) -> 3 × (B, H)
+  const [xr, xz, xn] = xW.reshape(B, 3, H).unbind(1); //                   (B, 3H) -> 3 × (B, H)
+  const [hr, hz, hn] = linear(h, wHh, bHh).reshape(B, 3, H).unbind(1); // (B, 3H) -> 3 × (B, H)
   const r = xr.add(hr).sigmoid();
   const z = xz.add(hz).sigmoid();
   const n = xn.add(r.mul(hn)).tanh();
@@ -147,7 +110,7 @@ function cellArgs(op: string, x: Tensor, states: (Tensor | null)[], names: strin
   const B = x2.shape[0];
   const expected = batched ? [B, H] : [H];
   const states2 = states.map((s, k) => {
-    if (!s) return zerosOn(x, [B, H]);
+    if (!s) return zeros([B, H], { like: x });
     if (!sameShape(s.shape, expected)) throw new Error(`${op}: expected ${names[k]} of shape ${fmt(expected)}, got ${fmt(s.shape)}`);
     checkDtype(op, names[k], s, w.wIh);
     return batched ? s : s.unsqueeze(0); // (H) -> (1, H)

@@ -12,15 +12,28 @@ import { fillNormal, fillUniform, permutation, random as randomUniform, randomIn
 export interface CreateOptions {
   dtype?: DType;
   requiresGrad?: boolean;
+  /**
+   * Make the tensor on this tensor's backend, and with its dtype unless `dtype` is given (as
+   * PyTorch's `x.new_zeros(...)` / `device=x.device`). Without it: the current backend.
+   */
+  like?: Tensor;
 }
 export interface TensorOptions extends CreateOptions {
   /** Shape for typed-array data (defaults to 1-D). */
   shape?: number[];
 }
 
-function finish(t: Tensor, opts: CreateOptions): Tensor {
+/** The tensor of host `values` on the backend the options ask for, requiring grad if asked. */
+function make(op: string, values: TypedArray, shape: number[], dtype: DType, opts: CreateOptions): Tensor {
+  if (opts.like !== undefined && !(opts.like instanceof Tensor)) throw new Error(`${op}: option like must be a Tensor, got ${typeof opts.like}`);
+  const t = fromHost(values, shape, dtype, opts.like);
   if (opts.requiresGrad) t.requiresGrad_(true);
   return t;
+}
+
+/** The dtype asked for: opts.dtype, else the `like` tensor's, else `fallback`. */
+function dtypeOf(op: string, opts: CreateOptions, fallback: DType): DType {
+  return checkDType(op, opts.dtype ?? opts.like?.dtype ?? fallback);
 }
 
 function checkDType(op: string, dtype: unknown): DType {
@@ -54,7 +67,7 @@ function flattenNested(data: NestedArray): [number[], number[], boolean] {
   return [values, shape, allBool && values.length > 0];
 }
 
-function fromNumbers(values: ArrayLike<number>, shape: number[], dtype: DType): Tensor {
+function fromNumbers(values: ArrayLike<number>, shape: number[], dtype: DType, opts: CreateOptions): Tensor {
   const arr = allocTyped(dtype, values.length);
   if (dtype === 'int32') {
     for (let i = 0; i < values.length; i++) {
@@ -65,7 +78,7 @@ function fromNumbers(values: ArrayLike<number>, shape: number[], dtype: DType): 
   } else if (dtype === 'bool') {
     for (let i = 0; i < values.length; i++) arr[i] = values[i] ? 1 : 0;
   } else arr.set(values);
-  return fromHost(arr, shape, dtype);
+  return make('tensor', arr, shape, dtype, opts);
 }
 
 /**
@@ -76,20 +89,20 @@ export function tensor(data: NestedArray | TypedArray | ArrayLike<number>, opts:
   let t: Tensor;
   if (ArrayBuffer.isView(data)) {
     const typed = data as TypedArray;
-    const dtype = checkDType('tensor', opts.dtype ?? dtypeOfTyped(typed));
+    const dtype = dtypeOf('tensor', opts, dtypeOfTyped(typed));
     const shape = checkShape('tensor', opts.shape ?? [typed.length]);
     if (numel(shape) !== typed.length) throw new Error(`tensor: shape ${fmt(shape)} needs ${numel(shape)} values, got a typed array of ${typed.length}`);
-    t = fromNumbers(typed, shape, dtype);
+    t = fromNumbers(typed, shape, dtype, opts);
   } else if (typeof data === 'number' || typeof data === 'boolean' || Array.isArray(data)) {
     const [values, shape, allBool] = flattenNested(data as NestedArray);
-    const dtype = checkDType('tensor', opts.dtype ?? (allBool ? 'bool' : 'float32'));
+    const dtype = dtypeOf('tensor', opts, allBool ? 'bool' : 'float32');
     const target = opts.shape ? checkShape('tensor', opts.shape) : shape;
     if (numel(target) !== values.length) throw new Error(`tensor: shape ${fmt(target)} needs ${numel(target)} values, got ${values.length}`);
-    t = fromNumbers(values, target, dtype);
+    t = fromNumbers(values, target, dtype, opts);
   } else {
     throw new Error(`tensor: cannot make a tensor from ${data === null ? 'null' : typeof data}`);
   }
-  return finish(t, opts);
+  return t;
 }
 
 export function full(shape: number[], value: number, opts: CreateOptions = {}): Tensor {
@@ -98,16 +111,16 @@ export function full(shape: number[], value: number, opts: CreateOptions = {}): 
 /** full() under the name of the op the user called, for its error messages. */
 function filled(op: string, shape: number[], value: number, opts: CreateOptions): Tensor {
   const s = checkShape(op, shape);
-  const dtype = checkDType(op, opts.dtype ?? 'float32');
+  const dtype = dtypeOf(op, opts, 'float32');
   const arr = allocTyped(dtype, numel(s));
   if (value !== 0) arr.fill(dtype === 'bool' ? (value ? 1 : 0) : value);
-  return finish(fromHost(arr, s, dtype), opts);
+  return make(op, arr, s, dtype, opts);
 }
 export const zeros = (shape: number[], opts: CreateOptions = {}): Tensor => filled('zeros', shape, 0, opts);
 export const ones = (shape: number[], opts: CreateOptions = {}): Tensor => filled('ones', shape, 1, opts);
-export const zerosLike = (t: Tensor, opts: CreateOptions = {}): Tensor => filled('zerosLike', t.shape, 0, { dtype: t.dtype, ...opts });
-export const onesLike = (t: Tensor, opts: CreateOptions = {}): Tensor => filled('onesLike', t.shape, 1, { dtype: t.dtype, ...opts });
-export const fullLike = (t: Tensor, v: number, opts: CreateOptions = {}): Tensor => filled('fullLike', t.shape, v, { dtype: t.dtype, ...opts });
+export const zerosLike = (t: Tensor, opts: CreateOptions = {}): Tensor => filled('zerosLike', t.shape, 0, { like: t, ...opts });
+export const onesLike = (t: Tensor, opts: CreateOptions = {}): Tensor => filled('onesLike', t.shape, 1, { like: t, ...opts });
+export const fullLike = (t: Tensor, v: number, opts: CreateOptions = {}): Tensor => filled('fullLike', t.shape, v, { like: t, ...opts });
 
 /** [start, end) in steps of `step`; arange(n) = [0, n). Last argument may be options. */
 export function arange(start: number, end?: number | CreateOptions, step?: number | CreateOptions, opts?: CreateOptions): Tensor {
@@ -118,22 +131,23 @@ export function arange(start: number, end?: number | CreateOptions, step?: numbe
   const st = step ?? 1;
   if (st === 0 || !Number.isFinite(st)) throw new Error(`arange: step must be a non-zero finite number, got ${st}`);
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) throw new Error(`arange: start and end must be finite, got ${lo} and ${hi}`);
-  const n = Math.max(0, Math.ceil((hi - lo) / st));
-  const dtype = checkDType('arange', o.dtype ?? 'float32');
+  const [n] = checkShape('arange', [Math.max(0, Math.ceil((hi - lo) / st))]);
+  const dtype = dtypeOf('arange', o, 'float32');
   const arr = allocTyped(dtype, n);
   for (let i = 0; i < n; i++) arr[i] = lo + i * st;
-  return finish(fromHost(arr, [n], dtype), o);
+  return make('arange', arr, [n], dtype, o);
 }
 
 /** `steps` evenly spaced values from start to end inclusive. */
 export function linspace(start: number, end: number, steps: number, opts: CreateOptions = {}): Tensor {
   if (!Number.isInteger(steps) || steps < 0) throw new Error(`linspace: steps must be a non-negative integer, got ${steps}`);
-  const dtype = checkDType('linspace', opts.dtype ?? 'float32');
+  checkShape('linspace', [steps]);
+  const dtype = dtypeOf('linspace', opts, 'float32');
   const arr = allocTyped(dtype, steps);
   const h = steps > 1 ? (end - start) / (steps - 1) : 0;
   // fill symmetrically from both ends, as PyTorch, so the last value is exactly `end`
   for (let i = 0; i < steps; i++) arr[i] = i < steps / 2 ? start + i * h : end - (steps - 1 - i) * h;
-  return finish(fromHost(arr, [steps], dtype), opts);
+  return make('linspace', arr, [steps], dtype, opts);
 }
 
 /** n x m identity (m defaults to n). */
@@ -141,14 +155,14 @@ export function eye(n: number, m?: number | CreateOptions, opts: CreateOptions =
   if (typeof m === 'object') { opts = m; m = undefined; }
   const cols = m ?? n;
   checkShape('eye', [n, cols]);
-  const dtype = checkDType('eye', opts.dtype ?? 'float32');
+  const dtype = dtypeOf('eye', opts, 'float32');
   const arr = allocTyped(dtype, n * cols);
   for (let i = 0; i < Math.min(n, cols); i++) arr[i * cols + i] = 1;
-  return finish(fromHost(arr, [n, cols], dtype), opts);
+  return make('eye', arr, [n, cols], dtype, opts);
 }
 
 function floatDType(op: string, opts: CreateOptions): DType {
-  const dtype = checkDType(op, opts.dtype ?? 'float32');
+  const dtype = dtypeOf(op, opts, 'float32');
   if (!isFloating(dtype)) throw new Error(`${op}: dtype must be float32 or float64, got ${dtype}`);
   return dtype;
 }
@@ -161,7 +175,7 @@ export function rand(shape: number[], opts: CreateOptions = {}): Tensor {
   const dtype = floatDType('rand', opts);
   // a double just below 1 rounds to 1 in float32: keep those at the largest float32 below 1
   const f32 = (u: number): number => Math.min(Math.fround(u), 1 - 2 ** -24);
-  return finish(fromHost(dtype === 'float64' ? arr : Float32Array.from(arr, f32), s, dtype), opts);
+  return make('rand', dtype === 'float64' ? arr : Float32Array.from(arr, f32), s, dtype, opts);
 }
 
 /** N(0, 1) samples from the global generator. */
@@ -170,7 +184,7 @@ export function randn(shape: number[], opts: CreateOptions = {}): Tensor {
   const arr = new Float64Array(numel(s));
   fillNormal(arr);
   const dtype = floatDType('randn', opts);
-  return finish(fromHost(dtype === 'float64' ? arr : Float32Array.from(arr), s, dtype), opts);
+  return make('randn', dtype === 'float64' ? arr : Float32Array.from(arr), s, dtype, opts);
 }
 
 /** Uniform integers in [low, high) as int32 (or the given dtype). */
@@ -180,13 +194,14 @@ export function randint(low: number, high: number, shape: number[], opts: Create
   const dtype = checkDType('randint', opts.dtype ?? 'int32');
   const arr = allocTyped(dtype, numel(s));
   for (let i = 0; i < arr.length; i++) arr[i] = randomInt(low, high);
-  return finish(fromHost(arr, s, dtype), opts);
+  return make('randint', arr, s, dtype, opts);
 }
 
 /** A random permutation of 0..n-1 as int32. */
 export function randperm(n: number, opts: CreateOptions = {}): Tensor {
   if (!Number.isInteger(n) || n < 0) throw new Error(`randperm: n must be a non-negative integer, got ${n}`);
-  return finish(fromHost(permutation(n), [n], 'int32'), opts);
+  checkShape('randperm', [n]);
+  return make('randperm', permutation(n), [n], 'int32', opts);
 }
 
 /**
@@ -214,5 +229,5 @@ export function multinomial(probs: Tensor, numSamples: number, opts: { replaceme
       if (!replacement) row[i] = 0;
     }
   }
-  return fromHost(out, probs.ndim === 2 ? [N, numSamples] : [numSamples], 'int32');
+  return fromHost(out, probs.ndim === 2 ? [N, numSamples] : [numSamples], 'int32', probs);
 }

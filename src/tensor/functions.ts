@@ -8,7 +8,7 @@ import * as R from '../autograd/ops/reduce.js';
 import * as M from '../autograd/ops/movement.js';
 import * as I from '../autograd/ops/indexing.js';
 export { matmul } from '../autograd/ops/matmul.js';
-export { cat, stack, split, chunk } from '../autograd/ops/movement.js';
+export { cat, stack, split, chunk, unbind } from '../autograd/ops/movement.js';
 export { where, sumTo } from '../autograd/ops/binary.js';
 
 type Operand = B.Operand;

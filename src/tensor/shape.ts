@@ -87,12 +87,25 @@ export function sizeArgs(op: string, args: (number | readonly number[])[]): numb
   return sizes;
 }
 
-/** Checks a shape for creation ops: non-negative integers only. */
+/** The most dims a tensor may have (PyTorch allows 64 too). */
+export const MAX_DIMS = 64;
+/** The most elements a tensor may hold: int32 indices (argmax, gather) must reach every one. */
+export const MAX_NUMEL = 2 ** 31 - 1;
+
+/**
+ * The one size guard, run before anything is allocated: a shape is a list of at most MAX_DIMS
+ * non-negative integers whose product is at most MAX_NUMEL. Used by every creation op, expand,
+ * narrow, repeat, the safetensors header and the Word2Vec readers. Returns a copy.
+ */
 export function checkShape(op: string, shape: readonly number[]): number[] {
   if (!Array.isArray(shape)) throw new Error(`${op}: shape must be an array of integers, got ${String(shape)}`);
+  if (shape.length > MAX_DIMS) throw new Error(`${op}: a shape of ${shape.length} dims is more than the ${MAX_DIMS} allowed`);
+  let n = 1;
   for (const s of shape) {
-    if (!Number.isInteger(s) || s < 0) throw new Error(`${op}: shape ${fmt(shape)} must contain non-negative integers`);
+    if (typeof s !== 'number' || !Number.isInteger(s) || s < 0) throw new Error(`${op}: shape ${fmt(shape)} must contain non-negative integers`);
+    n *= s;
   }
+  if (n > MAX_NUMEL) throw new Error(`${op}: shape ${fmt(shape)} has ${n} elements, more than the ${MAX_NUMEL} a tensor can hold`);
   return [...shape];
 }
 

@@ -6,7 +6,7 @@
 import ndarray from 'ndarray';
 import type { Backend, View } from '../backend/backend.js';
 import { currentBackend, makeBackend, type BackendName, type BackendOptions } from '../backend/registry.js';
-import { isGradEnabled, Node, noGrad, record, runBackward } from '../autograd/engine.js';
+import { isGradEnabled, Node, noGrad, runBackward } from '../autograd/engine.js';
 import type { DType, TypedArray } from './dtype.js';
 import { allocTyped, castScalar, isDType, isFloating } from './dtype.js';
 import { broadcastShapes, contiguousStrides, fmt, isContiguous, normDim, numel, sameShape, sizeArgs } from './shape.js';
@@ -34,15 +34,29 @@ export class Tensor {
   /** The backend holding the storage. Internal. */
   readonly _backend: Backend;
   gradFn: Node | null = null;
+  /** Which of gradFn's outputs this tensor is (0 but for several-output ops such as unbind). Internal. */
+  _slot = 0;
   private _requiresGrad = false;
   private _grad: Tensor | null = null;
 
-  /** Internal: use `tensor()`, `zeros()` and friends to create tensors. */
-  constructor(backend: Backend, view: ndarray.NdArray<any>, dtype: DType) {
-    this._backend = backend;
-    this._view = view;
-    this.shape = [...view.shape];
-    this.dtype = dtype;
+  /**
+   * `new Tensor(t)`: a new tensor sharing t's storage, shape and dtype, outside any graph (how
+   * subclasses such as nn.Parameter wrap data). Otherwise use `tensor()`, `zeros()` and friends;
+   * the (backend, view, dtype) form is internal.
+   */
+  constructor(source: Tensor);
+  constructor(backend: Backend, view: ndarray.NdArray<any>, dtype: DType);
+  constructor(source: Tensor | Backend, view?: ndarray.NdArray<any>, dtype?: DType) {
+    if (source instanceof Tensor) {
+      this._backend = source._backend;
+      this._view = ndarray(source._view.data, [...source.shape], [...source._view.stride], source._view.offset);
+      this.dtype = source.dtype;
+    } else {
+      this._backend = source;
+      this._view = view!;
+      this.dtype = dtype!;
+    }
+    this.shape = [...this._view.shape];
   }
 
   // ---- internal constructors ------------------------------------------------------------
@@ -74,8 +88,9 @@ export class Tensor {
       throw new Error(`${op}: tensors are on different backends ('${this.backend}' and '${other.backend}'); move one with .toBackend()`);
     }
   }
-  _setGraph(node: Node): void {
+  _setGraph(node: Node, slot = 0): void {
     this.gradFn = node;
+    this._slot = slot;
     this._requiresGrad = true;
   }
 
@@ -138,6 +153,9 @@ export class Tensor {
   /** Accumulates d(this)/d(leaf) into every leaf's .grad. */
   backward(grad?: Tensor | null, opts: BackwardOptions = {}): void {
     if (!this.requiresGrad) throw new Error('backward: tensor does not require grad and has no gradFn');
+    if (grad != null && !(grad instanceof Tensor)) {
+      throw new Error(`backward: grad must be a Tensor of the output's shape ${fmt(this.shape)}, got ${Array.isArray(grad) ? 'an array' : typeof grad}; wrap it with tensor()`);
+    }
     let g = grad ?? null;
     if (!g) {
       if (this.numel() !== 1) throw new Error(`backward: grad can be implicitly created only for scalar outputs, got shape ${fmt(this.shape)}`);
@@ -154,7 +172,7 @@ export class Tensor {
   }
   /** Keeps .grad for this non-leaf tensor during backward. */
   retainGrad(): this {
-    if (this.gradFn) this.gradFn.retained = this;
+    if (this.gradFn) this.gradFn.retained[this._slot] = this;
     return this;
   }
   /** A copy of this tensor on another backend (through host memory; not recorded in the graph). */
@@ -201,14 +219,14 @@ export class Tensor {
   to(dtype: DType): Tensor {
     if (dtype === this.dtype) return this;
     if (!isDType(dtype)) throw new Error(`to: unknown dtype '${String(dtype)}' (expected float32, float64, int32 or bool)`);
-    return castTo(this, dtype);
+    return U.cast(this, dtype);
   }
   float(): Tensor { return this.to('float32'); }
   double(): Tensor { return this.to('float64'); }
   int(): Tensor { return this.to('int32'); }
   bool(): Tensor { return this.to('bool'); }
   /** A contiguous copy that stays in the graph. */
-  clone(): Tensor { return castTo(this, this.dtype); }
+  clone(): Tensor { return U.cast(this, this.dtype); }
 
   // ---- elementwise -------------------------------------------------------------------------
 
@@ -301,6 +319,8 @@ export class Tensor {
   repeat(...reps: Sizes): Tensor { return M.repeat(this, sizeArgs('repeat', reps)); }
   split(size: number | number[], dim = 0): Tensor[] { return M.split(this, size, dim); }
   chunk(chunks: number, dim = 0): Tensor[] { return M.chunk(this, chunks, dim); }
+  /** The slices along `dim`, as views (torch.unbind); one backward node for all of them. */
+  unbind(dim = 0): Tensor[] { return M.unbind(this, dim); }
 
   indexSelect(dim: number, index: Tensor): Tensor { return I.indexSelect(this, dim, index); }
   gather(dim: number, index: Tensor): Tensor { return I.gather(this, dim, index); }
@@ -317,14 +337,7 @@ function oneOf(dtype: DType, v: number): TypedArray {
   return a;
 }
 
-// y = cast(x)                dx = cast(dy) back to x's dtype (float <-> float only)
-function castTo(x: Tensor, dtype: DType): Tensor {
-  const y = Tensor._fromStorage(x._backend, x._backend.copy(x._view, dtype), x.shape, dtype);
-  if (!isFloating(dtype)) return y;
-  return record(x.dtype === y.dtype ? 'clone' : 'to', [x], y, (dy) => [dy.to(x.dtype)]);
-}
-
-/** Creates a tensor on the current backend from host values (internal helper for creation ops). */
-export function fromHost(values: TypedArray, shape: number[], dtype: DType): Tensor {
-  return Tensor._fromHost(currentBackend(), values, shape, dtype);
+/** Creates a tensor from host values on `like`'s backend, or the current one (creation ops' helper). */
+export function fromHost(values: TypedArray, shape: number[], dtype: DType, like?: Tensor): Tensor {
+  return Tensor._fromHost(like ? like._backend : currentBackend(), values, shape, dtype);
 }

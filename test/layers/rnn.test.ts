@@ -2,7 +2,7 @@
 // from the gate equations in plain float64 JS loops (tanh and relu RNN, multi-layer,
 // bidirectional, batchFirst, no bias, given h0/c0, unbatched); PyTorch's parameter names and a
 // state dict built under PyTorch's keys; gradcheck in float64 of every cell and layer type;
-// dropout between layers; `unbind`; 1000-step BPTT against analytic gradients and a hand-written
+// dropout between layers; 1000-step BPTT against analytic gradients and a hand-written
 // JS BPTT; and the error messages. Reference, gradient and BPTT tests run on every backend:
 // without float64 the float64 lines run in float32 and gradients are compared with the cpu
 // backend's (on gpujs the hand-written LSTM BPTT runs T = 50 steps instead of 1000).
@@ -13,7 +13,7 @@ import {
   GRU, LSTM, RNN, rnnForward, type RNNMode,
 } from '../../src/layers/rnn.js';
 import {
-  GRUCell, LSTMCell, RNNCell, gruCell, lstmCell, rnnCell, unbind, type RNNWeights,
+  GRUCell, LSTMCell, RNNCell, gruCell, lstmCell, rnnCell, type RNNWeights,
 } from '../../src/layers/rnn_cells.js';
 import { expectClose } from '../helpers/close.js';
 import { describeEachBackend } from '../helpers/backends.js';
@@ -457,39 +457,6 @@ describeEachBackend('dropout between layers, only in training', (bc) => {
     expect(diff).toBeGreaterThan(1e-3);
     const one = new GRU(I, H, { dropout: 0.5 }); // a single layer: nothing to drop
     expectClose(one.forward(tensor(x))[0], one.eval().forward(tensor(x))[0].toArray() as number[][][], 0, 0);
-  });
-});
-
-// ---- unbind --------------------------------------------------------------------------------
-
-describeEachBackend('unbind (the per-time-step slices)', (bc) => {
-  const dtype = bc.float64 ? 'float64' : 'float32';
-  it('views of each slice; backward stacks the slices\' gradients, zeros for unused ones', () => {
-    const x = tensor([[1, 2], [3, 4], [5, 6]], { dtype, requiresGrad: true });
-    const [a, b, c] = unbind(x, 0);
-    expect(b.toArray()).toEqual([3, 4]);
-    a.mul(2).add(c.mul(c)).sum().backward();
-    expect(x.grad!.toArray()).toEqual([[2, 2], [0, 0], [10, 12]]);
-    const cols = unbind(x, 1);
-    expect(cols.map((t) => t.toArray())).toEqual([[1, 3, 5], [2, 4, 6]]);
-  });
-  it('works with retainGraph, createGraph (second order), and refuses a second backward', () => {
-    const x = tensor([[1, 2], [3, 4]], { dtype, requiresGrad: true });
-    const y = unbind(x, 1)[1].pow(3).sum(); // x01³ + x11³
-    const [g] = grad(y, x, { createGraph: true }); // 3 x²  on column 1
-    expectClose(g, [[0, 12], [0, 48]], 1e-12, 0);
-    const [gg] = grad(g.sum(), x); // 6 x on column 1
-    expectClose(gg, [[0, 12], [0, 24]], 1e-12, 0);
-    const z = unbind(x, 0)[0].sum();
-    z.backward(undefined, { retainGraph: true });
-    z.backward();
-    expect(x.grad!.toArray()).toEqual([[2, 2], [0, 0]]);
-    expect(() => z.backward()).toThrow('backward: trying to backward through the graph a second time');
-  });
-  it('without grad: plain views, no graph', () => {
-    const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
-    const parts = noGrad(() => unbind(x));
-    expect(parts[1].gradFn).toBeNull();
   });
 });
 

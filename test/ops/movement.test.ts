@@ -1,8 +1,11 @@
 // movement.test.ts — shape and view ops: reshape view flatten squeeze unsqueeze transpose permute
-// expand contiguous narrow slice(step) select repeat cat stack split chunk. Forward against the
+// expand contiguous narrow slice(step) select repeat cat stack split chunk unbind. Forward against the
 // reference (index arithmetic on plain arrays), backward by gradcheck, on non-contiguous inputs too.
 
-import { cat, chunk, split, stack } from '../../src/index.js';
+import { expect, it } from 'vitest';
+import { cat, chunk, grad, noGrad, split, stack, tensor, unbind } from '../../src/index.js';
+import { describeEachBackend } from '../helpers/backends.js';
+import { expectClose } from '../helpers/close.js';
 import { F, op, runOpTable } from '../helpers/optable.js';
 import * as R from '../helpers/reference.js';
 import type { Ref } from '../helpers/reference.js';
@@ -94,4 +97,55 @@ runOpTable('movement', [
     (x) => R.zip((a, b) => a * b, R.slice(x, 2, 0, 2), R.slice(x, 2, 2, 4))),
   op('split pieces concatenated in reverse', [F([2, 5])], (x) => cat(split(x, 2, 1).reverse(), 1),
     (x) => R.cat([R.slice(x, 1, 4, 5), R.slice(x, 1, 2, 4), R.slice(x, 1, 0, 2)], 1)),
+  // unbind: one node, several outputs
+  op('unbind(1)[2] [2,3,4]', [X], (x) => unbind(x, 1)[2], (x) => R.reshape(R.slice(x, 1, 2, 3), [2, 4])),
+  op('unbind(-1) pieces multiplied', [X], (x) => { const [p, , q] = x.unbind(-1); return p.mul(q); },
+    (x) => R.zip((a, b) => a * b, R.reshape(R.slice(x, 2, 0, 1), [2, 3]), R.reshape(R.slice(x, 2, 2, 3), [2, 3]))),
+  op('unbind(0) restacked in reverse', [X], (x) => stack(unbind(x, 0).reverse(), 0),
+    (x) => R.stack([R.reshape(R.slice(x, 0, 1, 2), [3, 4]), R.reshape(R.slice(x, 0, 0, 1), [3, 4])], 0)),
 ]);
+
+
+// ---- unbind: several outputs of one node --------------------------------------------------------------------------------
+
+describeEachBackend('unbind (the per-time-step slices)', (bc) => {
+  const dtype = bc.float64 ? 'float64' : 'float32';
+  it('views of each slice; backward stacks the slices\' gradients, zeros for unused ones', () => {
+    const x = tensor([[1, 2], [3, 4], [5, 6]], { dtype, requiresGrad: true });
+    const [a, b, c] = unbind(x, 0);
+    expect(b.toArray()).toEqual([3, 4]);
+    a.mul(2).add(c.mul(c)).sum().backward();
+    expect(x.grad!.toArray()).toEqual([[2, 2], [0, 0], [10, 12]]);
+    const cols = unbind(x, 1);
+    expect(cols.map((t) => t.toArray())).toEqual([[1, 3, 5], [2, 4, 6]]);
+  });
+  it('works with retainGraph, createGraph (second order), and refuses a second backward', () => {
+    const x = tensor([[1, 2], [3, 4]], { dtype, requiresGrad: true });
+    const y = unbind(x, 1)[1].pow(3).sum(); // x01³ + x11³
+    const [g] = grad(y, x, { createGraph: true }); // 3 x²  on column 1
+    expectClose(g, [[0, 12], [0, 48]], 1e-12, 0);
+    const [gg] = grad(g.sum(), x); // 6 x on column 1
+    expectClose(gg, [[0, 12], [0, 24]], 1e-12, 0);
+    const z = unbind(x, 0)[0].sum();
+    z.backward(undefined, { retainGraph: true });
+    z.backward();
+    expect(x.grad!.toArray()).toEqual([[2, 2], [0, 0]]);
+    expect(() => z.backward()).toThrow('backward: trying to backward through the graph a second time');
+  });
+  it('is one node with several outputs: backward runs once, after all the slices\' gradients arrived', () => {
+    const x = tensor([[1, 2], [3, 4], [5, 6]], { dtype, requiresGrad: true });
+    const parts = x.unbind(0);
+    expect(new Set(parts.map((p) => p.gradFn)).size).toBe(1);
+    expect(parts[0].gradFn!.name).toBe('unbind');
+    // 2000 slices, all used: one stack in backward (a select per slice would pad each to x's shape)
+    const long = tensor(Array.from({ length: 2000 }, (_, i) => i % 7), { dtype, requiresGrad: true });
+    long.unbind(0).reduce((acc, s, i) => (i % 2 ? acc.add(s.mul(2)) : acc.add(s)), tensor(0, { dtype })).backward();
+    expect(Array.from(long.grad!.dataSync().subarray(0, 4))).toEqual([1, 2, 1, 2]);
+  });
+  it('without grad: plain views, no graph', () => {
+    const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+    const parts = noGrad(() => unbind(x));
+    expect(parts[1].gradFn).toBeNull();
+  });
+});
+

@@ -3,7 +3,7 @@
 // triu are compositions of `where`. Indices are int32 and may be negative (counted from the end).
 // Reference: torch.gather / scatter_add / index_select / index_add / masked_fill / tril.
 
-import { fmt, normDim } from '../../tensor/shape.js';
+import { broadcastShapes, fmt, normDim, sameShape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { record } from '../engine.js';
 import { where } from './binary.js';
@@ -74,10 +74,9 @@ export function indexAdd(shape: number[], dim: number, index: Tensor, src: Tenso
 /** y = mask ? value : x  — composite of where. */
 export function maskedFill(x: Tensor, mask: Tensor, value: number | Tensor): Tensor {
   if (!(mask instanceof Tensor) || mask.dtype !== 'bool') throw new Error(`maskedFill: mask must be a bool Tensor${mask instanceof Tensor ? `, got ${mask.dtype}` : ''}`);
+  const to = broadcastShapes('maskedFill', x.shape, mask.shape, value instanceof Tensor ? value.shape : []);
+  if (!sameShape(to, x.shape)) throw new Error(`maskedFill: mask ${fmt(mask.shape)} does not broadcast to the input shape ${fmt(x.shape)}`);
   const y = where(mask, value instanceof Tensor ? value.to(x.dtype) : value, x);
-  if (y.ndim !== x.ndim || y.shape.some((s, k) => s !== x.shape[k])) {
-    throw new Error(`maskedFill: mask ${fmt(mask.shape)} does not broadcast to the input shape ${fmt(x.shape)}`);
-  }
   return y.dtype === x.dtype ? y : y.to(x.dtype);
 }
 

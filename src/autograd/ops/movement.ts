@@ -4,9 +4,10 @@
 // reshape <-> reshape back, permute <-> inverse permute, expand <-> sum, slice <-> embed (pad).
 // Reference: PyTorch view semantics (TensorShape.cpp computeStride); tinygrad mlops.py.
 
-import { fmt, inferShape, isContiguous, normDim, normDims, numel, sameShape } from '../../tensor/shape.js';
+import { checkShape, fmt, inferShape, isContiguous, normDim, normDims, numel, sameShape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { record } from '../engine.js';
+import { zeros } from '../../tensor/creation.js';
+import { noGrad, record, recordMulti } from '../engine.js';
 import { sumTo } from './binary.js';
 
 /**
@@ -82,6 +83,7 @@ export function transpose(x: Tensor, d0: number, d1: number): Tensor {
 
 // y = expand(x, shape)       dx = sum of dy over the expanded dims
 export function expand(x: Tensor, sizes: number[]): Tensor {
+  checkShape('expand', sizes.map((s) => (s === -1 ? 0 : s)));
   const lead = sizes.length - x.ndim;
   if (lead < 0) throw new Error(`expand: cannot expand ${fmt(x.shape)} to fewer dims ${fmt(sizes)}`);
   const shape: number[] = [], stride: number[] = [];
@@ -94,6 +96,7 @@ export function expand(x: Tensor, sizes: number[]): Tensor {
     shape.push(want);
     stride.push(d >= 0 && have === want ? x._view.stride[d] : 0);
   });
+  checkShape('expand', shape);
   if (sameShape(shape, x.shape)) return x;
   const y = x._viewOf(shape, stride, x._view.offset);
   return record('expand', [x], y, (dy) => [sumTo(dy, x.shape)]);
@@ -128,6 +131,7 @@ export function slice(x: Tensor, dim: number, start = 0, end: number | null = nu
 
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
   const d = normDim('narrow', dim, x.ndim);
+  if (!Number.isInteger(start) || !Number.isInteger(length)) throw new Error(`narrow: start and length must be integers, got start ${start} and length ${length}`);
   const st = start < 0 ? start + x.shape[d] : start;
   if (st < 0 || length < 0 || st + length > x.shape[d]) {
     throw new Error(`narrow: start ${start} + length ${length} exceeds dimension ${dim} of size ${x.shape[d]} (shape ${fmt(x.shape)})`);
@@ -209,6 +213,24 @@ export function split(x: Tensor, size: number | number[], dim = 0): Tensor[] {
   return sizes.map((s) => { const t = x.narrow(d, at, s); at += s; return t; });
 }
 
+/**
+ * Splits x along `dim` into its x.shape[dim] slices, as views (torch.unbind). One node with n
+ * outputs, so backward stacks the slices' gradients once (zeros for unused slices): a T-step
+ * loop over unbind's slices costs O(T) in backward, where T separate selects would pad each
+ * gradient to x's full shape, O(T²).
+ *
+ * Shape: x (…, n, …) -> n tensors of x's shape without `dim`.
+ */
+// y_i = x[…, i, …]           dx = stack(dy_0, …, dy_{n-1}) along dim
+export function unbind(x: Tensor, dim = 0): Tensor[] {
+  const d = normDim('unbind', dim, x.ndim);
+  const slices = noGrad(() => Array.from({ length: x.shape[d] }, (_, i) => select(x, d, i)));
+  return recordMulti('unbind', [x], slices, (dys) => {
+    const like = dys.find((g) => g !== null)!; // at least one slice got a gradient
+    return [stack(dys.map((dy, i) => dy ?? zeros(slices[i].shape, { like })), d)];
+  });
+}
+
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
   if (!Number.isInteger(chunks) || chunks <= 0) throw new Error(`chunk: chunks must be a positive integer, got ${chunks}`);
   const d = normDim('chunk', dim, x.ndim);
@@ -218,7 +240,9 @@ export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
 /** Tiles x: out[i] = x[i mod size] per dim  — composite of reshape/expand (gradient sums the tiles). */
 export function repeat(x: Tensor, reps: number[]): Tensor {
   if (reps.length < x.ndim) throw new Error(`repeat: got ${reps.length} repeat counts for a tensor with ${x.ndim} dims`);
+  if (reps.some((r) => r < 0)) throw new Error(`repeat: repeat counts ${fmt(reps)} must be non-negative integers`);
   const shape = [...new Array<number>(reps.length - x.ndim).fill(1), ...x.shape];
+  checkShape('repeat', shape.map((s, i) => s * reps[i]));
   const interleaved = shape.flatMap((s) => [1, s]);
   const expanded = shape.flatMap((s, i) => [reps[i], s]);
   const y = x.reshape(interleaved).expand(expanded).reshape(shape.map((s, i) => s * reps[i]));

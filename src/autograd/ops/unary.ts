@@ -60,6 +60,13 @@ export const floor = unary('floor', true, null);
 export const ceil = unary('ceil', true, null);
 export const round = unary('round', true, null);
 
+// y = cast(x) (a copy)       dx = cast(dy) back to x's dtype (float <-> float only; clone when equal)
+export function cast(x: Tensor, dtype: DType): Tensor {
+  const y = Tensor._fromStorage(x._backend, x._backend.copy(x._view, dtype), x.shape, dtype);
+  if (!isFloating(dtype)) return y;
+  return record(x.dtype === y.dtype ? 'clone' : 'to', [x], y, (dy) => [dy.to(x.dtype)]);
+}
+
 export function logicalNot(x: Tensor): Tensor {
   return kernel('logicalNot', x, 'bool');
 }
