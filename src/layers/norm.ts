@@ -1,5 +1,5 @@
 // norm.ts — normalization layers: layerNorm over the trailing normalizedShape dims of each
-// sample (a fused kernel with its backward below, the affine part composed), and batchNorm over
+// sample (the fused normalisation from autograd/ops/norm.ts, the affine part composed), and batchNorm over
 // the batch and spatial dims of each channel, composed from mean, var and rsqrt, with running
 // statistics for eval.
 // Shapes: N = batch, C = channels (features), `*` = spatial dims (L, or H and W).
@@ -7,9 +7,10 @@
 
 import { Tensor } from '../tensor/tensor.js';
 import { ones, zeros } from '../tensor/creation.js';
-import { fmt, numel, sameShape } from '../tensor/shape.js';
-import { isFloating, type DType } from '../tensor/dtype.js';
-import { isGradEnabled, noGrad, record } from '../autograd/engine.js';
+import { fmt, sameShape } from '../tensor/shape.js';
+import type { DType } from '../tensor/dtype.js';
+import { noGrad } from '../autograd/engine.js';
+import { normalize } from '../autograd/ops/norm.js';
 import { Module, Parameter } from './module.js';
 import * as init from './init.js';
 
@@ -39,24 +40,6 @@ export function layerNorm(x: Tensor, normalizedShape: number | readonly number[]
   if (w) y = y.mul(w);
   if (b) y = y.add(b);
   return y;
-}
-
-// x̂ = (x - mean) * rstd,  rstd = 1 / sqrt(var + eps)  over the last k dims (fused kernel)
-// dx = rstd * (dy - mean(dy) - x̂ * mean(dy * x̂))        (means over the same dims)
-function normalize(x: Tensor, k: number, eps: number): Tensor {
-  const dims = x.shape.slice(x.ndim - k).map((_, i) => i - k); // the last k dims
-  const n = numel(x.shape.slice(x.ndim - k));
-  const dtype = isFloating(x.dtype) ? x.dtype : 'float32';
-  const out = x._backend.layerNorm(x._view, n, eps, dtype);
-  const xhat = Tensor._fromStorage(x._backend, out.y, x.shape, dtype);
-  const rstd = Tensor._fromStorage(x._backend, out.rstd, x.shape.map((s, d) => (d < x.ndim - k ? s : 1)), dtype); // (*, 1…)
-  return record('layerNorm', [x], xhat, (dy) => {
-    if (!isGradEnabled()) return [rstd.mul(dy.sub(dy.mean(dims, true)).sub(xhat.mul(dy.mul(xhat).mean(dims, true))))];
-    // createGraph: the same formula with x̂ and rstd rebuilt from x, so it differentiates again
-    const r = x.var(dims, { correction: 0, keepdim: true }).add(eps).rsqrt(); // (*, 1…)
-    const xh = x.sub(x.mean(dims, true)).mul(r);
-    return [r.mul(dy.sub(dy.mean(dims, true)).sub(xh.mul(dy.mul(xh).mean(dims, true))))];
-  });
 }
 
 export interface LayerNormOptions extends LayerNormFnOptions {
