@@ -1,136 +1,26 @@
-// loss.ts — loss functions and their Module forms: crossEntropy / nllLoss on class indices (or,
-// for crossEntropy, class probabilities), mseLoss, l1Loss, binaryCrossEntropyWithLogits and
-// binaryCrossEntropy. All are composed from primitives (logSoftmax, gather, where, sum); only
-// binaryCrossEntropy records its own backward, to give PyTorch's gradient at the log clamp.
+// loss.ts — the loss functions: crossEntropy / nllLoss on class indices (or, for crossEntropy,
+// class probabilities), mseLoss, l1Loss, binaryCrossEntropyWithLogits and binaryCrossEntropy, all
+// composed from primitives (logSoftmax, gather, where, sum) but binaryCrossEntropy's terms (a
+// primitive in autograd/ops/loss.ts). Options and checks: loss_args.ts; Modules: loss_modules.ts.
 // Shapes: N batch, C classes, d1…dk extra dims (e.g. H, W of a segmentation map).
 // Reference: torch.nn.functional losses; ATen LossNLL.cpp (cross_entropy_loss_label_smoothing,
 // cross_entropy_loss_prob_target) and Loss.cpp (binary_cross_entropy[_with_logits]).
 
 import { Tensor } from '../tensor/tensor.js';
-import { isFloating, promoteTypes, type DType } from '../tensor/dtype.js';
+import { isFloating, type DType } from '../tensor/dtype.js';
+import { checkKeys } from '../check.js';
 import { fmt, sameShape } from '../tensor/shape.js';
 import { where } from '../tensor/functions.js';
-import { noGrad, record } from '../autograd/engine.js';
-import { Module } from './module.js';
+import { binaryCrossEntropyTerms } from '../autograd/ops/loss.js';
+import {
+  BCE_KEYS, BCE_LOGITS_KEYS, CE_KEYS, NLL_KEYS, checkElementWeight, checkFloat, checkIgnoreIndex, checkLabelSmoothing,
+  checkOptionalWeight, checkPair, checkReduction, readOptions, reduceLoss, weightedMean,
+  type BCELossOptions, type BCEWithLogitsLossOptions, type CrossEntropyOptions, type NLLLossOptions, type Reduction,
+  type ReductionOptions,
+} from './loss_args.js';
 
-export type Reduction = 'none' | 'mean' | 'sum';
+export type { Reduction, ReductionOptions, NLLLossOptions, CrossEntropyOptions, BCELossOptions, BCEWithLogitsLossOptions } from './loss_args.js';
 
-export interface ReductionOptions {
-  reduction?: Reduction;
-}
-export interface NLLLossOptions extends ReductionOptions {
-  /** One rescaling weight per class, shape (C). */
-  weight?: Tensor | null;
-  /** Targets equal to this are skipped: loss 0, left out of the 'mean' denominator. */
-  ignoreIndex?: number;
-}
-export interface CrossEntropyOptions extends NLLLossOptions {
-  /** ε in [0, 1]: the target becomes (1 - ε)·onehot + ε/C. */
-  labelSmoothing?: number;
-}
-export interface BCELossOptions extends ReductionOptions {
-  /** Rescaling weight broadcast to the input's shape. */
-  weight?: Tensor | null;
-}
-export interface BCEWithLogitsLossOptions extends BCELossOptions {
-  /** Weight of the positive term, broadcast to the input's shape (usually one per class, (C)). */
-  posWeight?: Tensor | null;
-}
-
-// ---- argument checks -------------------------------------------------------------------------
-
-const NLL_KEYS = ['weight', 'ignoreIndex', 'reduction'];
-const CE_KEYS = [...NLL_KEYS, 'labelSmoothing'];
-const BCE_KEYS = ['weight', 'reduction'];
-const BCE_LOGITS_KEYS = [...BCE_KEYS, 'posWeight'];
-
-/**
- * The functional forms take their weight either positionally, as PyTorch (`f(x, t, w, opts)`),
- * or in the options (`f(x, t, {weight})`); this merges the two and rejects unknown keys.
- */
-function readOptions<O extends object>(op: string, keys: string[], weightOrOpts: Tensor | null | O | undefined, opts: O | undefined): O {
-  let o: Record<string, unknown>;
-  if (weightOrOpts instanceof Tensor || weightOrOpts === null) {
-    if (opts && (opts as { weight?: unknown }).weight != null) throw new Error(`${op}: weight given twice (positionally and in the options)`);
-    o = { ...opts, weight: weightOrOpts };
-  } else {
-    if (weightOrOpts !== undefined && opts !== undefined) throw new Error(`${op}: expected (input, target, weight?, options?), got two options objects`);
-    o = { ...(weightOrOpts ?? opts) };
-  }
-  checkKeys(op, keys, o);
-  return o as O;
-}
-
-function checkKeys(op: string, keys: string[], o: object): void {
-  for (const k of Object.keys(o)) {
-    if (!keys.includes(k)) throw new Error(`${op}: unknown option '${k}' (expected ${keys.join(', ')})`);
-  }
-}
-
-function checkReduction(op: string, r: unknown = 'mean'): Reduction {
-  if (r === 'none' || r === 'mean' || r === 'sum') return r;
-  throw new Error(`${op}: reduction must be 'none', 'mean' or 'sum', got '${String(r)}'`);
-}
-
-function checkIgnoreIndex(op: string, i: unknown = -100): number {
-  if (typeof i !== 'number' || !Number.isInteger(i)) throw new Error(`${op}: ignoreIndex must be an integer, got ${String(i)}`);
-  return i;
-}
-
-function checkLabelSmoothing(op: string, e: unknown = 0): number {
-  if (typeof e !== 'number' || !(e >= 0 && e <= 1)) throw new Error(`${op}: labelSmoothing must be between 0.0 and 1.0, got ${String(e)}`);
-  return e;
-}
-
-function checkFloat(op: string, name: string, x: unknown): asserts x is Tensor {
-  if (!(x instanceof Tensor)) throw new Error(`${op}: ${name} must be a Tensor, got ${x === null ? 'null' : typeof x}`);
-  if (!isFloating(x.dtype)) throw new Error(`${op}: ${name} must be a floating point tensor, got ${x.dtype} (shape ${fmt(x.shape)})`);
-}
-
-function checkOptionalWeight(op: string, name: string, w: unknown): Tensor | null {
-  if (w === undefined || w === null) return null;
-  checkFloat(op, name, w);
-  return w;
-}
-
-/** NumPy broadcasting of `from` into `to` without growing `to`. */
-function broadcastsTo(from: readonly number[], to: readonly number[]): boolean {
-  const lead = to.length - from.length;
-  return lead >= 0 && from.every((s, i) => s === 1 || s === to[lead + i]);
-}
-
-/**
- * Elementwise losses take input and target of one shape (PyTorch's mse_loss/l1_loss would warn and
- * broadcast; a mismatch is almost always a bug, so here it throws). An int/bool target is cast.
- */
-function checkPair(op: string, input: unknown, target: unknown): [Tensor, Tensor] {
-  checkFloat(op, 'input', input);
-  if (!(target instanceof Tensor)) throw new Error(`${op}: target must be a Tensor, got ${target === null ? 'null' : typeof target}`);
-  if (!sameShape(input.shape, target.shape)) {
-    throw new Error(`${op}: target shape ${fmt(target.shape)} must be the same as input shape ${fmt(input.shape)}`);
-  }
-  const dtype = isFloating(target.dtype) ? promoteTypes(input.dtype, target.dtype) : input.dtype;
-  return [input.to(dtype), target.to(dtype)];
-}
-
-// ---- reductions ------------------------------------------------------------------------------
-
-/** 'none': as is; 'sum': Σ ℓ; 'mean': Σ ℓ / n, and 0 (PyTorch: NaN) for an empty input. */
-function reduceLoss(loss: Tensor, reduction: Reduction): Tensor {
-  if (reduction === 'none') return loss;
-  if (reduction === 'sum') return loss.sum();
-  return loss.sum().div(Math.max(loss.numel(), 1));
-}
-
-/**
- * Σ ℓ_i / Σ w[y_i] over non-ignored i (PyTorch's nll_loss 'mean'). When that total weight is 0
- * (every target ignored, or an empty batch) PyTorch returns NaN; here the loss is 0, as is its
- * gradient, so a batch of padding alone does not poison training.
- */
-function weightedMean(loss: Tensor, wy: Tensor): Tensor {
-  const total = wy.sum();
-  return loss.sum().div(where(total.eq(0), 1, total));
-}
 
 // ---- class-index losses: nllLoss, crossEntropy ---------------------------------------------------
 
@@ -279,7 +169,7 @@ function probabilityTargetLoss(logp: Tensor, p: Tensor, w: Tensor | null, eps: n
  */
 export function mseLoss(input: Tensor, target: Tensor, opts: ReductionOptions = {}): Tensor {
   const op = 'mseLoss';
-  checkKeys(op, ['reduction'], opts);
+  checkKeys(op, opts, ['reduction']);
   const reduction = checkReduction(op, opts.reduction);
   const [x, t] = checkPair(op, input, target);
   const d = x.sub(t);
@@ -294,21 +184,13 @@ export function mseLoss(input: Tensor, target: Tensor, opts: ReductionOptions = 
  */
 export function l1Loss(input: Tensor, target: Tensor, opts: ReductionOptions = {}): Tensor {
   const op = 'l1Loss';
-  checkKeys(op, ['reduction'], opts);
+  checkKeys(op, opts, ['reduction']);
   const reduction = checkReduction(op, opts.reduction);
   const [x, t] = checkPair(op, input, target);
   return reduceLoss(x.sub(t).abs(), reduction);
 }
 
 // ---- binary classification losses -----------------------------------------------------------
-
-function checkElementWeight(op: string, name: string, w: unknown, input: Tensor): Tensor | null {
-  const t = checkOptionalWeight(op, name, w);
-  if (t && !broadcastsTo(t.shape, input.shape)) {
-    throw new Error(`${op}: ${name} of shape ${fmt(t.shape)} does not broadcast to the input shape ${fmt(input.shape)}`);
-  }
-  return t;
-}
 
 /**
  * Binary cross-entropy on logits x, in PyTorch's stable form (no exp overflow for any x):
@@ -356,164 +238,9 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, weightOrOpts?:
   for (let i = 0; i < xs.length; i++) {
     if (!(xs[i] >= 0 && xs[i] <= 1)) throw new Error(`${op}: all elements of input should be between 0 and 1, got ${xs[i]} at flat index ${i} (input ${fmt(x.shape)})`);
   }
-  let loss = bce(x, t);
+  let loss = binaryCrossEntropyTerms(x, t);
   if (w) loss = loss.mul(w.to(x.dtype));
   return reduceLoss(loss, reduction);
 }
 
-/** [max(log x, -100), max(log(1 - x), -100)] */
-function clampedLogs(x: Tensor): [Tensor, Tensor] {
-  return [x.log().clamp(-100), x.neg().add(1).log().clamp(-100)];
-}
-
-// ℓ = -(t·max(log x, -100) + (1 - t)·max(log(1 - x), -100))
-// dℓ/dx = (x - t) / max(x (1 - x), 1e-12)    PyTorch's binary_cross_entropy_backward: finite at
-//                                            x = 0 or 1, where the clamped logs' derivative is not
-// dℓ/dt = max(log(1 - x), -100) - max(log x, -100)
-function bce(x: Tensor, t: Tensor): Tensor {
-  const y = noGrad(() => {
-    const [logX, log1mX] = clampedLogs(x);
-    return t.mul(logX).add(t.neg().add(1).mul(log1mX)).neg();
-  });
-  return record('binaryCrossEntropy', [x, t], y, (dy) => {
-    const dx = x.requiresGrad ? dy.mul(x.sub(t)).div(x.mul(x.neg().add(1)).maximum(1e-12)) : null;
-    let dt: Tensor | null = null;
-    if (t.requiresGrad) {
-      const [logX, log1mX] = clampedLogs(x);
-      dt = dy.mul(log1mX.sub(logX));
-    }
-    return [dx, dt];
-  });
-}
-
-// ---- Module forms ------------------------------------------------------------------------------
-// Each holds its options; class weights are buffers under PyTorch's keys ('weight', 'pos_weight').
-
-/**
- * Cross-entropy loss on logits; see `crossEntropy` for the formula, label smoothing and the
- * probability-target form.
- * Shape: input (C), (N, C) or (N, C, d1, …); target int32 (), (N), (N, d1, …) or float probabilities
- * of the input's shape.
- *
- *   const lossFn = new CrossEntropyLoss({ ignoreIndex: -100, labelSmoothing: 0.1 });
- *   const loss = lossFn.forward(logits, labels); // scalar
- */
-export class CrossEntropyLoss extends Module {
-  readonly ignoreIndex: number;
-  readonly reduction: Reduction;
-  readonly labelSmoothing: number;
-  constructor(opts: CrossEntropyOptions = {}) {
-    super();
-    const op = 'CrossEntropyLoss';
-    checkKeys(op, CE_KEYS, opts);
-    this.ignoreIndex = checkIgnoreIndex(op, opts.ignoreIndex);
-    this.reduction = checkReduction(op, opts.reduction);
-    this.labelSmoothing = checkLabelSmoothing(op, opts.labelSmoothing);
-    this.registerBuffer('weight', checkOptionalWeight(op, 'weight', opts.weight));
-  }
-  get weight(): Tensor | null { return this.getBuffer('weight'); }
-  forward(input: Tensor, target: Tensor): Tensor {
-    return crossEntropy(input, target, { weight: this.weight, ignoreIndex: this.ignoreIndex, reduction: this.reduction, labelSmoothing: this.labelSmoothing });
-  }
-}
-
-/**
- * Negative log-likelihood loss on log-probabilities; see `nllLoss`.
- * Shape: input (C), (N, C) or (N, C, d1, …); target int32 (), (N) or (N, d1, …).
- *
- *   new NLLLoss().forward(logits.logSoftmax(1), labels)
- */
-export class NLLLoss extends Module {
-  readonly ignoreIndex: number;
-  readonly reduction: Reduction;
-  constructor(opts: NLLLossOptions = {}) {
-    super();
-    const op = 'NLLLoss';
-    checkKeys(op, NLL_KEYS, opts);
-    this.ignoreIndex = checkIgnoreIndex(op, opts.ignoreIndex);
-    this.reduction = checkReduction(op, opts.reduction);
-    this.registerBuffer('weight', checkOptionalWeight(op, 'weight', opts.weight));
-  }
-  get weight(): Tensor | null { return this.getBuffer('weight'); }
-  forward(input: Tensor, target: Tensor): Tensor {
-    return nllLoss(input, target, { weight: this.weight, ignoreIndex: this.ignoreIndex, reduction: this.reduction });
-  }
-}
-
-/**
- * ℓ = (x - t)^2, averaged (default), summed or kept ('none'). Shape: input and target alike.
- *
- *   new MSELoss().forward(pred, target)
- */
-export class MSELoss extends Module {
-  readonly reduction: Reduction;
-  constructor(opts: ReductionOptions = {}) {
-    super();
-    checkKeys('MSELoss', ['reduction'], opts);
-    this.reduction = checkReduction('MSELoss', opts.reduction);
-  }
-  forward(input: Tensor, target: Tensor): Tensor {
-    return mseLoss(input, target, { reduction: this.reduction });
-  }
-}
-
-/**
- * ℓ = |x - t|, averaged (default), summed or kept ('none'). Shape: input and target alike.
- *
- *   new L1Loss({ reduction: 'sum' }).forward(pred, target)
- */
-export class L1Loss extends Module {
-  readonly reduction: Reduction;
-  constructor(opts: ReductionOptions = {}) {
-    super();
-    checkKeys('L1Loss', ['reduction'], opts);
-    this.reduction = checkReduction('L1Loss', opts.reduction);
-  }
-  forward(input: Tensor, target: Tensor): Tensor {
-    return l1Loss(input, target, { reduction: this.reduction });
-  }
-}
-
-/**
- * Binary cross-entropy on logits (sigmoid folded in, stable); see `binaryCrossEntropyWithLogits`.
- * Shape: input and target alike; weight and posWeight broadcast to it.
- *
- *   new BCEWithLogitsLoss({ posWeight: tensor([2, 1, 1]) }).forward(logits, labels) // (N, 3)
- */
-export class BCEWithLogitsLoss extends Module {
-  readonly reduction: Reduction;
-  constructor(opts: BCEWithLogitsLossOptions = {}) {
-    super();
-    const op = 'BCEWithLogitsLoss';
-    checkKeys(op, BCE_LOGITS_KEYS, opts);
-    this.reduction = checkReduction(op, opts.reduction);
-    this.registerBuffer('weight', checkOptionalWeight(op, 'weight', opts.weight));
-    this.registerBuffer('pos_weight', checkOptionalWeight(op, 'posWeight', opts.posWeight));
-  }
-  get weight(): Tensor | null { return this.getBuffer('weight'); }
-  get posWeight(): Tensor | null { return this.getBuffer('pos_weight'); }
-  forward(input: Tensor, target: Tensor): Tensor {
-    return binaryCrossEntropyWithLogits(input, target, { weight: this.weight, posWeight: this.posWeight, reduction: this.reduction });
-  }
-}
-
-/**
- * Binary cross-entropy on probabilities in [0, 1] (logs clamped at -100); see `binaryCrossEntropy`.
- * Shape: input and target alike; weight broadcast to it.
- *
- *   new BCELoss().forward(logits.sigmoid(), labels)
- */
-export class BCELoss extends Module {
-  readonly reduction: Reduction;
-  constructor(opts: BCELossOptions = {}) {
-    super();
-    const op = 'BCELoss';
-    checkKeys(op, BCE_KEYS, opts);
-    this.reduction = checkReduction(op, opts.reduction);
-    this.registerBuffer('weight', checkOptionalWeight(op, 'weight', opts.weight));
-  }
-  get weight(): Tensor | null { return this.getBuffer('weight'); }
-  forward(input: Tensor, target: Tensor): Tensor {
-    return binaryCrossEntropy(input, target, { weight: this.weight, reduction: this.reduction });
-  }
-}
+export * from './loss_modules.js';
