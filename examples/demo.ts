@@ -1,6 +1,7 @@
-// demo.ts — `npm start`: fits a 2-layer tanh network to y = sin(x) on [-pi, pi] with nothing
-// but tensors and autograd (no nn/optim), printing the loss as it falls. Every parameter is a
-// leaf tensor with requiresGrad; each step is forward, backward, and an in-place SGD update.
+// demo.ts — `npm run example:autograd`: fits a 2-layer tanh network to y = sin(x) on [-pi, pi]
+// with nothing but tensors and autograd (no nn/optim), printing the loss as it falls. Every
+// parameter is a leaf tensor with requiresGrad; each step is forward, backward, and an in-place
+// SGD update.
 
 import { linspace, manualSeed, noGrad, randn, zeros } from '../src/index.js';
 

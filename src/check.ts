@@ -7,7 +7,7 @@ import { fmt } from './tensor/shape.js';
 
 /** How a value is shown in a message: arrays as [a, b], strings quoted, objects by kind. */
 export function show(value: unknown): string {
-  if (Array.isArray(value)) return fmt(value);
+  if (Array.isArray(value)) return `[${value.map(show).join(',')}]`;
   if (typeof value === 'string') return `'${value}'`;
   if (value === null) return 'null';
   if (typeof value === 'object') return value.constructor?.name === 'Tensor' ? 'a Tensor' : 'an object';
@@ -69,7 +69,12 @@ export function intTuple(op: string, name: string, v: unknown, n: number, min: n
   const list = typeof v === 'number' ? new Array<number>(n).fill(v) : Array.isArray(v) ? v : null;
   const bound = min === 0 ? 'non-negative' : 'positive';
   if (!list || list.length !== n || !list.every((k) => typeof k === 'number' && Number.isInteger(k) && k >= min)) {
-    throw new Error(`${op}: ${name} must be a ${bound} integer${n > 1 ? ` or a list of ${n} of them` : ''}, got ${show(v)}`);
+    throw new Error(`${op}: ${name} must be a ${bound} integer${n > 1 ? ` or a list of ${n} of them` : ''}, got ${Array.isArray(v) ? fmt(v) : String(v)}`);
   }
   return [...list];
+}
+
+/** Two tensors of one dtype (an input and the weights it meets). */
+export function checkSameDtype(op: string, what: string, t: { dtype: string }, w: { dtype: string }, wName = 'the weights'): void {
+  if (t.dtype !== w.dtype) throw new Error(`${op}: ${what} has dtype ${t.dtype}, but ${wName} ${wName.endsWith('s') ? 'are' : 'is'} ${w.dtype}`);
 }

@@ -1,6 +1,8 @@
 // bytes.ts — the byte-level work under the safetensors reader and writer: the host's byte order,
 // copying typed-array bytes to and from little-endian, and decoding IEEE 754 half precision (F16)
-// and bfloat16 (BF16) to float32 by hand, subnormals, infinities and NaN included.
+// and bfloat16 (BF16) to float32 by hand, subnormals, infinities and NaN payloads included.
+// NaNs are written as bits, never through a JS number (reading a signalling NaN into a number
+// may quiet it: 0x7fa00001 becomes 0x7fe00001).
 // Reference: IEEE 754-2008 binary16; bfloat16 = the upper 16 bits of an IEEE binary32.
 
 /** True on little-endian hosts (nearly all); checked so that files stay portable to the others. */
@@ -45,10 +47,19 @@ export function halfToFloat(h: number): number {
   return sign * (1 + m / 1024) * 2 ** (e - 15);
 }
 
-/** `n` little-endian binary16 values from `src` as float32. */
+/**
+ * `n` little-endian binary16 values from `src` as float32. A NaN keeps its sign and payload:
+ * its 10 mantissa bits become the top of the float32's 23 (as c10's fp16_ieee_to_fp32_bits), so
+ * a signalling NaN stays signalling.
+ */
 export function decodeF16(src: DataView, n: number): Float32Array {
   const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) out[i] = halfToFloat(src.getUint16(2 * i, true));
+  const bits = new Uint32Array(out.buffer); // host order, as `out`
+  for (let i = 0; i < n; i++) {
+    const h = src.getUint16(2 * i, true);
+    if ((h & 0x7c00) === 0x7c00 && (h & 0x3ff) !== 0) bits[i] = (((h & 0x8000) << 16) | 0x7f800000 | ((h & 0x3ff) << 13)) >>> 0;
+    else out[i] = halfToFloat(h);
+  }
   return out;
 }
 

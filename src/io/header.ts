@@ -4,7 +4,7 @@
 // Reference: github.com/huggingface/safetensors, tensor.rs (read_metadata, Metadata::validate).
 
 import { Tensor } from '../tensor/tensor.js';
-import { fmt } from '../tensor/shape.js';
+import { checkShape, fmt } from '../tensor/shape.js';
 
 /** The safetensors dtypes tensorloom reads. Floats load as float32/float64, integers as int32. */
 export type SafetensorsDType = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U64' | 'U32' | 'U16' | 'U8' | 'BOOL';
@@ -116,6 +116,7 @@ function checkEntry(op: string, key: string, value: unknown, dataLength: number)
   if (!Array.isArray(shape) || !shape.every(isIndex)) {
     throw new Error(`${op}: tensor '${key}' has shape ${describe(shape)}; expected an array of non-negative integers`);
   }
+  checkShape(`${op}: tensor '${key}'`, shape); // the one size guard: <= 64 dims, <= 2^31-1 elements
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isIndex)) {
     throw new Error(`${op}: tensor '${key}' has data_offsets ${describe(offsets)}; expected [begin, end] with non-negative integers`);
   }
@@ -124,11 +125,7 @@ function checkEntry(op: string, key: string, value: unknown, dataLength: number)
   if (end > dataLength) {
     throw new Error(`${op}: tensor '${key}' has data_offsets [${begin}, ${end}] past the end of the data buffer (${dataLength} bytes)`);
   }
-  let numel = 1;
-  for (const s of shape as number[]) {
-    numel *= s;
-    if (numel > Number.MAX_SAFE_INTEGER) throw new Error(`${op}: tensor '${key}' has shape ${fmt(shape)} with too many elements`);
-  }
+  const numel = (shape as number[]).reduce((a, s) => a * s, 1); // exact: checkShape bounds it
   const size = ELEMENT_SIZE[dtype as SafetensorsDType];
   if (end - begin !== numel * size) {
     throw new Error(`${op}: tensor '${key}' is ${dtype} of shape ${fmt(shape)}, which needs ${numel} x ${size} = ${numel * size} bytes, but data_offsets [${begin}, ${end}] hold ${end - begin}`);

@@ -5,7 +5,8 @@
 //   the rest   each tensor's row-major little-endian bytes at [begin, end), covering it exactly.
 // Reference: github.com/huggingface/safetensors (README "Format"; tensor.rs prepare and validate).
 
-import { Tensor, fromHost } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
+import { tensor } from '../tensor/creation.js';
 import type { DType, TypedArray } from '../tensor/dtype.js';
 import { bytesOf, copyLittleEndian, decodeBF16, decodeF16 } from './bytes.js';
 import {
@@ -140,7 +141,7 @@ export function loadSafetensors(bytes: Uint8Array | ArrayBuffer): Record<string,
   return Object.fromEntries(Object.entries(header.tensors).map(([key, { dtype, shape, dataOffsets: [begin, end] }]) => {
     const raw = file.subarray(header.dataStart + begin, header.dataStart + end);
     const values = decodeValues(op, key, dtype, raw, raw.length / ELEMENT_SIZE[dtype]);
-    return [key, fromHost(values, shape, storageDType(dtype))];
+    return [key, tensor(values, { shape, dtype: storageDType(dtype) })];
   }));
 }
 
@@ -162,8 +163,11 @@ function storageDType(dtype: SafetensorsDType): DType {
   return dtype === 'BOOL' ? 'bool' : 'int32';
 }
 
-/** The `n` little-endian values in `raw` as the typed array of the tensorloom dtype they load as. */
-function decodeValues(op: string, key: string, dtype: SafetensorsDType, raw: Uint8Array, n: number): TypedArray {
+/**
+ * The `n` little-endian values in `raw` as the typed array of the tensorloom dtype they load as.
+ * Floats are copied as bytes (or decoded to bits), so every NaN payload is kept. Exported for tests.
+ */
+export function decodeValues(op: string, key: string, dtype: SafetensorsDType, raw: Uint8Array, n: number): TypedArray {
   const src = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const ints = (read: (i: number) => number): Int32Array => {
     const out = new Int32Array(n);

@@ -1,12 +1,42 @@
 // activation.ts — elementwise nonlinearities and softmax as modules (ReLU, GELU, Tanh, Sigmoid,
-// SiLU, Softmax, LogSoftmax, Identity) and as nn.functional forms. Each forwards to the tensor op
-// of the same name, where its forward and backward live (src/autograd/ops/unary.ts, reduce.ts).
-// Reference: torch.nn.ReLU / GELU / Tanh / Sigmoid / SiLU / Softmax / LogSoftmax / Identity.
+// SiLU, Softmax, LogSoftmax, Identity), as nn.functional forms, and the one lookup of an
+// activation by name that configurable layers use (Transformer layers, BERT). Each forwards to the
+// tensor op of the same name, where its forward and backward live (src/autograd/ops/unary.ts).
+// Reference: torch.nn.ReLU / GELU / … / Identity; Hugging Face transformers' ACT2FN names.
 
 import type { Tensor } from '../tensor/tensor.js';
+import { checkOneOf } from '../check.js';
 import { Module } from './module.js';
 
 export type GeluApproximate = 'none' | 'tanh';
+
+// ---- activations by name -----------------------------------------------------------------------
+
+/** Elementwise activations by name (PyTorch's names; `gelu_new` is Hugging Face's tanh GELU). */
+export const ACTIVATIONS = {
+  relu: (x: Tensor): Tensor => x.relu(),
+  gelu: (x: Tensor): Tensor => x.gelu(),
+  gelu_new: (x: Tensor): Tensor => x.gelu({ approximate: 'tanh' }),
+  silu: (x: Tensor): Tensor => x.silu(),
+  tanh: (x: Tensor): Tensor => x.tanh(),
+  sigmoid: (x: Tensor): Tensor => x.sigmoid(),
+} as const;
+export type ActivationName = keyof typeof ACTIVATIONS;
+export type ActivationFn = (x: Tensor) => Tensor;
+
+/**
+ * The activation `a` names, or `a` itself when it is a function. A name outside `allowed` (by
+ * default every name above) throws `${op}: ${option} must be 'relu', 'gelu'; got 'swish'`.
+ *
+ * @example getActivation('TransformerEncoderLayer', 'gelu', ['relu', 'gelu'])(x) // x.gelu()
+ */
+export function getActivation(
+  op: string, a: ActivationName | ActivationFn, allowed: readonly ActivationName[] = Object.keys(ACTIVATIONS) as ActivationName[],
+  option = 'activation',
+): ActivationFn {
+  if (typeof a === 'function') return a;
+  return ACTIVATIONS[checkOneOf(op, option, a, allowed)];
+}
 
 // ---- functional ------------------------------------------------------------------------------
 

@@ -9,7 +9,8 @@ import { Tensor } from '../tensor/tensor.js';
 import { zeros } from '../tensor/creation.js';
 import { fmt } from '../tensor/shape.js';
 import { isFloating, type DType } from '../tensor/dtype.js';
-import { im2col, intTuple, type Window2d } from '../autograd/ops/conv.js';
+import { im2col, type Window2d } from '../autograd/ops/conv.js';
+import { intTuple } from '../check.js';
 import { Module, Parameter } from './module.js';
 import { fans, kaimingUniform, uniform } from './init.js';
 
@@ -87,8 +88,9 @@ function checkTensors(op: string, x: Tensor, w: Tensor, b: Tensor | null, nsp: n
   if (w.dtype !== x.dtype) throw new Error(`${op}: input dtype ${x.dtype} and weight dtype ${w.dtype} differ`);
   if (b && !(b instanceof Tensor)) throw new Error(`${op}: bias must be a Tensor or null`);
   if (b && b.dtype !== x.dtype) throw new Error(`${op}: input dtype ${x.dtype} and bias dtype ${b.dtype} differ`);
-  x._checkSameBackend(op, w);
-  if (b) x._checkSameBackend(op, b);
+  for (const [name, t] of [['weight', w], ['bias', b]] as const) {
+    if (t && t.backend !== x.backend) throw new Error(`${op}: input is on backend '${x.backend}' but ${name} is on '${t.backend}'; move one with .toBackend()`);
+  }
 }
 
 /**

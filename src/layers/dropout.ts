@@ -4,14 +4,12 @@
 // multiplication by the scaled mask, so its backward is dy * mask.
 // Reference: torch.nn.Dropout; Srivastava et al. 2014, "Dropout".
 
-import { Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { tensor } from '../tensor/creation.js';
 import { allocTyped, isFloating } from '../tensor/dtype.js';
 import { fillUniform } from '../tensor/random.js';
+import { checkProbability } from '../check.js';
 import { Module } from './module.js';
-
-function checkP(op: string, p: number): void {
-  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new Error(`${op}: dropout probability has to be between 0 and 1, but got ${p}`);
-}
 
 export interface DropoutOptions {
   /** probability of zeroing an element (default 0.5) */
@@ -27,8 +25,7 @@ export interface DropoutOptions {
  * Shape: any -> same shape.
  */
 export function dropout(x: Tensor, opts: DropoutOptions = {}): Tensor {
-  const p = opts.p ?? 0.5;
-  checkP('dropout', p);
+  const p = checkProbability('dropout', 'p', opts.p ?? 0.5);
   if (!isFloating(x.dtype)) throw new Error(`dropout: input must be float32 or float64, got ${x.dtype}`);
   if (!(opts.training ?? true) || p === 0) return x;
   if (p === 1) return x.mul(0);
@@ -37,7 +34,7 @@ export function dropout(x: Tensor, opts: DropoutOptions = {}): Tensor {
   const scale = 1 / (1 - p);
   const m = allocTyped(x.dtype, u.length);
   for (let i = 0; i < u.length; i++) m[i] = u[i] < p ? 0 : scale; // kept with probability 1 - p
-  return x.mul(Tensor._fromHost(x._backend, m, x.shape, x.dtype));
+  return x.mul(tensor(m, { shape: x.shape, like: x })); // the mask on x's backend, in x's dtype
 }
 
 /**
@@ -54,7 +51,7 @@ export function dropout(x: Tensor, opts: DropoutOptions = {}): Tensor {
 export class Dropout extends Module {
   constructor(readonly p = 0.5) {
     super();
-    checkP('Dropout', p);
+    checkProbability('Dropout', 'p', p);
   }
 
   forward(x: Tensor): Tensor {

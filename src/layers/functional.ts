@@ -12,6 +12,7 @@ export { relu, gelu, silu, softmax, logSoftmax } from './activation.js';
 export {
   crossEntropy, nllLoss, mseLoss, l1Loss, binaryCrossEntropy, binaryCrossEntropyWithLogits,
 } from './loss.js';
-export { scaledDotProductAttention, multiHeadAttentionForward } from './attention.js';
+export { scaledDotProductAttention } from './attention.js';
+export { multiHeadAttentionForward } from './multihead_attention.js';
 export { rnnForward } from './rnn.js';
 export { rnnCell, lstmCell, gruCell } from './rnn_cells.js';

@@ -14,10 +14,10 @@ export { ReLU, GELU, Tanh, Sigmoid, SiLU, Softmax, LogSoftmax, Identity } from '
 export { Flatten, Unflatten } from './shape.js';
 export { RNN, LSTM, GRU } from './rnn.js';
 export { RNNCell, LSTMCell, GRUCell } from './rnn_cells.js';
-export { MultiheadAttention } from './attention.js';
-export {
-  TransformerEncoderLayer, TransformerEncoder, TransformerDecoderLayer, TransformerDecoder, generateSquareSubsequentMask,
-} from './transformer.js';
+export { MultiheadAttention } from './multihead_attention.js';
+export { generateSquareSubsequentMask } from './transformer.js';
+export { TransformerEncoderLayer, TransformerEncoder } from './transformer_encoder.js';
+export { TransformerDecoderLayer, TransformerDecoder } from './transformer_decoder.js';
 export { PositionalEncoding } from './positional.js';
 export { CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, BCEWithLogitsLoss, BCELoss } from './loss.js';
 export * as functional from './functional.js';

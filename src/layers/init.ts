@@ -3,7 +3,8 @@
 // fan_in = size(1) * receptive field, fan_out = size(0) * receptive field (receptive field =
 // product of dims after the first two). Reference: torch.nn.init.
 
-import { Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { tensor } from '../tensor/creation.js';
 import { fmt, numel } from '../tensor/shape.js';
 import { fillNormal, fillUniform } from '../tensor/random.js';
 import { noGrad } from '../autograd/engine.js';
@@ -34,7 +35,7 @@ function fill(t: Tensor, draw: (out: Float64Array) => void): Tensor {
   const a = new Float64Array(t.numel());
   draw(a);
   // drawn in float64, stored at t's precision (a float32-only backend such as gpujs never sees float64)
-  const src = t.dtype === 'float64' ? Tensor._fromHost(t._backend, a, t.shape, 'float64') : Tensor._fromHost(t._backend, Float32Array.from(a), t.shape, 'float32');
+  const src = tensor(a, { shape: t.shape, dtype: t.dtype === 'float64' ? 'float64' : 'float32', like: t });
   return noGrad(() => t.copy_(src));
 }
 

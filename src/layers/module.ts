@@ -5,13 +5,15 @@
 // Reference: torch.nn.Module (named_parameters, state_dict, load_state_dict, train/eval).
 
 import { Tensor } from '../tensor/tensor.js';
+import { tensor } from '../tensor/creation.js';
 import { fmt, sameShape } from '../tensor/shape.js';
 import { noGrad } from '../autograd/engine.js';
+import { show } from '../check.js';
 
 /** A leaf tensor that a Module registers as trainable (requiresGrad on by default). */
 export class Parameter extends Tensor {
   constructor(data: Tensor, requiresGrad = true) {
-    super(data._backend, data.detach()._view, data.dtype);
+    super(data); // shares data's storage, outside any graph (as detach())
     if (requiresGrad) this.requiresGrad_(true);
   }
 }
@@ -131,28 +133,41 @@ export abstract class Module {
 
   /**
    * Copies tensors from `stateDict` into this module's parameters and buffers (cast to their
-   * dtype). strict (default): a missing or unexpected key, or any shape mismatch, throws naming it.
+   * dtype). Every value must be a Tensor (a key with `null` throws naming it, in both modes);
+   * strict (default): a missing or unexpected key throws naming it; a shape mismatch always
+   * throws. Everything is checked before anything is copied, so a failed load changes nothing.
    */
   loadStateDict(stateDict: Record<string, Tensor>, opts: { strict?: boolean } = {}): LoadResult {
+    const op = 'loadStateDict';
+    if (stateDict === null || typeof stateDict !== 'object' || Array.isArray(stateDict) || stateDict instanceof Tensor) {
+      throw new Error(`${op}: expected a state dict (an object of key -> Tensor), got ${show(stateDict)}`);
+    }
     const strict = opts.strict ?? true;
     const own = this.stateDict();
-    const missingKeys = Object.keys(own).filter((k) => !(k in stateDict));
-    const unexpectedKeys = Object.keys(stateDict).filter((k) => !(k in own));
+    // own keys only: a key named like an Object.prototype member ('constructor') is a key like any other
+    const missingKeys = Object.keys(own).filter((k) => !Object.hasOwn(stateDict, k));
+    const unexpectedKeys = Object.keys(stateDict).filter((k) => !Object.hasOwn(own, k));
+    for (const [k, v] of Object.entries(stateDict)) {
+      if (!(v instanceof Tensor)) throw new Error(`${op}: value for key '${k}' is ${show(v)}, not a Tensor`);
+    }
     if (strict && (missingKeys.length || unexpectedKeys.length)) {
       const parts = [];
       if (missingKeys.length) parts.push(`missing key(s): ${missingKeys.map((k) => `'${k}'`).join(', ')}`);
       if (unexpectedKeys.length) parts.push(`unexpected key(s): ${unexpectedKeys.map((k) => `'${k}'`).join(', ')}`);
-      throw new Error(`loadStateDict: ${parts.join('; ')}`);
+      throw new Error(`${op}: ${parts.join('; ')}`);
     }
-    for (const [k, target] of Object.entries(own)) {
-      const src = stateDict[k];
-      if (!src) continue;
-      if (!(src instanceof Tensor)) throw new Error(`loadStateDict: value for key '${k}' is not a Tensor`);
+    const pairs = Object.keys(own).filter((k) => Object.hasOwn(stateDict, k)).map((k) => [k, own[k], stateDict[k]] as const);
+    for (const [k, target, src] of pairs) {
       if (!sameShape(src.shape, target.shape)) {
-        throw new Error(`loadStateDict: size mismatch for '${k}': checkpoint has shape ${fmt(src.shape)}, the model has ${fmt(target.shape)}`);
+        throw new Error(`${op}: size mismatch for '${k}': checkpoint has shape ${fmt(src.shape)}, the model has ${fmt(target.shape)}`);
       }
-      noGrad(() => target.copy_(src.toBackend(target.backend as 'cpu')));
     }
+    noGrad(() => {
+      for (const [, target, src] of pairs) {
+        // a tensor on another backend comes over through the host, already in the target's dtype
+        target.copy_(src.backend === target.backend ? src : tensor(src.to(target.dtype).dataSync(), { shape: src.shape, like: target }));
+      }
+    });
     return { missingKeys, unexpectedKeys };
   }
 }

@@ -9,7 +9,8 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { fmt } from '../tensor/shape.js';
 import { isFloating } from '../tensor/dtype.js';
-import { avgPool2d as avgPoolOp, intTuple, maxPool2dWithIndices, type Window2d } from '../autograd/ops/conv.js';
+import { avgPool2d as avgPoolOp, maxPool2dWithIndices, type Window2d } from '../autograd/ops/conv.js';
+import { intTuple } from '../check.js';
 import { Module } from './module.js';
 
 type Size = number | number[];

@@ -10,11 +10,12 @@ import { fmt, sameShape } from '../tensor/shape.js';
 import type { DType } from '../tensor/dtype.js';
 import { zeros } from '../tensor/creation.js';
 import { cat, stack } from '../autograd/ops/movement.js';
+import { checkSameDtype } from '../check.js';
 import { Module, Parameter } from './module.js';
 import { linear } from './linear.js';
 import { dropout } from './dropout.js';
 import {
-  checkDtype, checkNonlinearity, checkSize, gruStep, lstmStep, resetRecurrent, rnnStep,
+  checkNonlinearity, checkSize, gruStep, lstmStep, resetRecurrent, rnnStep,
   type Nonlinearity, type RNNWeights,
 } from './rnn_cells.js';
 
@@ -72,7 +73,7 @@ export function rnnForward(mode: RNNMode, x: Tensor, hx: (Tensor | null)[] | nul
   const I = weights[0].wIh.shape[1], H = weights[0].wHh.shape[1];
   if (x.ndim !== 2 && x.ndim !== 3) throw new Error(`${op}: expected input to be 2-D (T, I) or 3-D (T, B, I), got ${x.ndim}-D input of shape ${fmt(x.shape)}`);
   if (x.shape[x.ndim - 1] !== I) throw new Error(`${op}: input has ${x.shape[x.ndim - 1]} features, expected ${I}`);
-  checkDtype(op, 'input', x, weights[0].wIh);
+  checkSameDtype(op, 'input', x, weights[0].wIh);
   const batched = x.ndim === 3;
   const seq = !batched ? x.unsqueeze(1) : opts.batchFirst ? x.transpose(0, 1) : x; // (T, I) -> (T, 1, I); (B, T, I) -> (T, B, I)
   const [T, B] = seq.shape;
@@ -84,7 +85,7 @@ export function rnnForward(mode: RNNMode, x: Tensor, hx: (Tensor | null)[] | nul
     const s = hx?.[k] ?? null;
     if (!s) return zeros([L * D, B, H], { like: x }).unbind(0);
     if (!sameShape(s.shape, expected)) throw new Error(`${op}: expected ${name} of shape ${fmt(expected)}, got ${fmt(s.shape)}`);
-    checkDtype(op, name, s, weights[0].wIh);
+    checkSameDtype(op, name, s, weights[0].wIh);
     return (batched ? s : s.unsqueeze(1)).unbind(0); // (L·D, H) -> (L·D, 1, H) -> L·D × (B, H)
   });
 

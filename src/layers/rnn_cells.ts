@@ -10,6 +10,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { fmt, sameShape } from '../tensor/shape.js';
 import type { DType } from '../tensor/dtype.js';
 import { zeros } from '../tensor/creation.js';
+import { checkSameDtype } from '../check.js';
 import { Module, Parameter } from './module.js';
 import { linear } from './linear.js';
 import { uniform } from './init.js';
@@ -92,9 +93,6 @@ export function checkNonlinearity(op: string, nl: unknown): Nonlinearity {
   return nl;
 }
 
-export function checkDtype(op: string, what: string, t: Tensor, w: Tensor): void {
-  if (t.dtype !== w.dtype) throw new Error(`${op}: ${what} has dtype ${t.dtype}, but the weights are ${w.dtype}`);
-}
 
 /**
  * Checks a cell's input x, (B, I) or unbatched (I), and its states, (B, H) or (H), against the
@@ -104,7 +102,7 @@ function cellArgs(op: string, x: Tensor, states: (Tensor | null)[], names: strin
   const I = w.wIh.shape[1], H = w.wHh.shape[1];
   if (x.ndim !== 1 && x.ndim !== 2) throw new Error(`${op}: expected input to be 1-D (I) or 2-D (B, I), got ${x.ndim}-D input of shape ${fmt(x.shape)}`);
   if (x.shape[x.ndim - 1] !== I) throw new Error(`${op}: input has ${x.shape[x.ndim - 1]} features, expected ${I}`);
-  checkDtype(op, 'input', x, w.wIh);
+  checkSameDtype(op, 'input', x, w.wIh);
   const batched = x.ndim === 2;
   const x2 = batched ? x : x.unsqueeze(0); // (I) -> (1, I)
   const B = x2.shape[0];
@@ -112,7 +110,7 @@ function cellArgs(op: string, x: Tensor, states: (Tensor | null)[], names: strin
   const states2 = states.map((s, k) => {
     if (!s) return zeros([B, H], { like: x });
     if (!sameShape(s.shape, expected)) throw new Error(`${op}: expected ${names[k]} of shape ${fmt(expected)}, got ${fmt(s.shape)}`);
-    checkDtype(op, names[k], s, w.wIh);
+    checkSameDtype(op, names[k], s, w.wIh);
     return batched ? s : s.unsqueeze(0); // (H) -> (1, H)
   });
   return { x: x2, states: states2, batched };

@@ -4,7 +4,8 @@
 // at initialAccumulatorValue. Reference: torch.optim.Adagrad docs and _single_tensor_adagrad.
 
 import type { Tensor } from '../tensor/tensor.js';
-import { checkNonNegative, fullLikeParam, Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
+import { checkNonNegative } from '../check.js';
+import { fullLikeParam, Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
 
 export interface AdagradOptions {
   lr: number;

@@ -5,7 +5,8 @@
 // (algorithm boxes) and _single_tensor_adam.
 
 import type { Tensor } from '../tensor/tensor.js';
-import { check, checkNonNegative, fullLikeParam, Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
+import { check, checkNonNegative } from '../check.js';
+import { fullLikeParam, Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
 
 export interface AdamOptions {
   lr: number;

@@ -5,9 +5,10 @@
 // Reference: torch.optim.Optimizer (param_groups, state, add_param_group, state_dict).
 
 import { Tensor } from '../tensor/tensor.js';
-import { allocTyped } from '../tensor/dtype.js';
+import { full, tensor } from '../tensor/creation.js';
 import { fmt, sameShape } from '../tensor/shape.js';
 import { enableGrad, noGrad } from '../autograd/engine.js';
+import { checkKeys, show } from '../check.js';
 
 /** Options every optimizer has. */
 export interface BaseOptions {
@@ -50,11 +51,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions, S extends o
    */
   protected constructor(optName: string, params: ParamsInput<O>, defaults: O, options: object = {}) {
     this.optName = optName;
-    for (const k of Object.keys(options)) {
-      if (!(k in defaults)) {
-        throw new Error(`${optName}: unknown option '${k}' (options are ${Object.keys(defaults).join(', ')})`);
-      }
-    }
+    checkKeys(optName, options, Object.keys(defaults)); // a typo would otherwise be ignored
     this.defaults = { ...defaults };
     for (const [k, v] of Object.entries(options)) if (v !== undefined) (this.defaults as Record<string, unknown>)[k] = v;
 
@@ -161,22 +158,29 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions, S extends o
    * Restores a stateDict() from an optimizer over parameters of the same shapes, in the same
    * group layout. Group options are replaced by the saved ones (the tensors stay this
    * optimizer's); state tensors are copied and cast to their parameter's dtype and backend.
+   * Everything is checked before anything changes, so a failed load leaves the optimizer as it was.
    */
   loadStateDict(sd: OptimizerStateDict): void {
-    const name = this.optName;
-    if (!sd || typeof sd !== 'object' || !Array.isArray(sd.paramGroups) || typeof sd.state !== 'object') {
-      throw new Error(`${name}.loadStateDict: expected {state, paramGroups}, got ${describe(sd)}`);
+    const name = `${this.optName}.loadStateDict`;
+    if (!isRecord(sd) || !Array.isArray(sd.paramGroups) || !isRecord(sd.state)) {
+      throw new Error(`${name}: expected {state, paramGroups}, got ${describe(sd)}`);
     }
     if (sd.paramGroups.length !== this.paramGroups.length) {
-      throw new Error(`${name}.loadStateDict: loaded state dict has ${sd.paramGroups.length} parameter groups, the optimizer has ${this.paramGroups.length}`);
+      throw new Error(`${name}: loaded state dict has ${sd.paramGroups.length} parameter groups, the optimizer has ${this.paramGroups.length}`);
     }
     const byIndex = new Map<number, Tensor>();
     const groups = sd.paramGroups.map((saved, gi) => {
       const own = this.paramGroups[gi];
+      if (!isRecord(saved)) throw new Error(`${name}: parameter group ${gi} is ${describe(saved)}, expected {params, ...options}`);
       if (!Array.isArray(saved.params) || saved.params.length !== own.params.length) {
-        throw new Error(`${name}.loadStateDict: parameter group ${gi} has ${saved.params?.length} parameters in the state dict, ${own.params.length} in the optimizer`);
+        throw new Error(`${name}: parameter group ${gi} has ${Array.isArray(saved.params) ? saved.params.length : describe(saved.params)} parameters in the state dict, ${own.params.length} in the optimizer`);
       }
-      saved.params.forEach((id, j) => byIndex.set(id, own.params[j]));
+      saved.params.forEach((id, j) => {
+        if (!Number.isInteger(id) || id < 0 || byIndex.has(id)) {
+          throw new Error(`${name}: parameter group ${gi} lists parameter index ${show(id)}, expected a new non-negative integer`);
+        }
+        byIndex.set(id, own.params[j]);
+      });
       const g: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(own)) if (k !== 'params') g[k] = v;
       for (const [k, v] of Object.entries(saved)) if (k !== 'params') g[k] = Array.isArray(v) ? [...v] : v;
@@ -187,14 +191,16 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions, S extends o
     const state = new Map<Tensor, S>();
     for (const [key, s] of Object.entries(sd.state)) {
       const p = byIndex.get(Number(key));
-      if (!p) throw new Error(`${name}.loadStateDict: state for parameter index ${key}, which no parameter group lists`);
+      if (!p) throw new Error(`${name}: state for parameter index ${key}, which no parameter group lists`);
+      if (!isRecord(s)) throw new Error(`${name}: state of parameter ${key} is ${describe(s)}, expected an object of tensors and numbers`);
       const copy: ParamState = {};
       for (const [k, v] of Object.entries(s)) {
-        if (!(v instanceof Tensor)) { copy[k] = v; continue; }
+        if (typeof v === 'number' && Number.isFinite(v)) { copy[k] = v; continue; }
+        if (!(v instanceof Tensor)) throw new Error(`${name}: state '${k}' of parameter ${key} is ${show(v)}, expected a Tensor or a finite number`);
         if (!sameShape(v.shape, p.shape)) {
-          throw new Error(`${name}.loadStateDict: state '${k}' of parameter ${key} has shape ${fmt(v.shape)}, the parameter has ${fmt(p.shape)}`);
+          throw new Error(`${name}: state '${k}' of parameter ${key} has shape ${fmt(v.shape)}, the parameter has ${fmt(p.shape)}`);
         }
-        copy[k] = Tensor._fromHost(p._backend, v.to(p.dtype).dataSync(), p.shape, p.dtype);
+        copy[k] = tensor(v.to(p.dtype).dataSync(), { shape: p.shape, like: p }); // on p's backend, in p's dtype
       }
       state.set(p, copy as S);
     }
@@ -205,9 +211,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions, S extends o
 
 /** A new tensor on p's backend with p's shape and dtype, filled with `value` (state init). */
 export function fullLikeParam(p: Tensor, value = 0): Tensor {
-  const a = allocTyped(p.dtype, p.numel());
-  if (value !== 0) a.fill(value);
-  return Tensor._fromHost(p._backend, a, p.shape, p.dtype);
+  return full(p.shape, value, { like: p });
 }
 
 /** A copy of t as p's dtype (never aliasing t). */
@@ -215,14 +219,9 @@ export function copyAs(t: Tensor, p: Tensor): Tensor {
   return t.dtype === p.dtype ? t.clone() : t.to(p.dtype);
 }
 
-/** Throws `Adam: invalid eps -1 (must be >= 0)` unless ok. */
-export function check(opt: string, ok: boolean, option: string, value: unknown, rule: string): void {
-  if (!ok) throw new Error(`${opt}: invalid ${option} ${Array.isArray(value) ? `[${value.join(', ')}]` : String(value)} (${rule})`);
-}
-
-/** check() for the common rule: a number >= 0 (NaN fails). */
-export function checkNonNegative(opt: string, option: string, value: unknown): void {
-  check(opt, typeof value === 'number' && value >= 0, option, value, 'must be a number >= 0');
+/** A plain object (not null, not an array, not a Tensor). */
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return x !== null && typeof x === 'object' && !Array.isArray(x) && !(x instanceof Tensor);
 }
 
 function describe(x: unknown): string {

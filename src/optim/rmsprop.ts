@@ -5,7 +5,8 @@
 // (algorithm box) and _single_tensor_rmsprop.
 
 import type { Tensor } from '../tensor/tensor.js';
-import { checkNonNegative, fullLikeParam, Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
+import { checkNonNegative } from '../check.js';
+import { fullLikeParam, Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
 
 export interface RMSpropOptions {
   lr: number;

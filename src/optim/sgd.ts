@@ -4,7 +4,8 @@
 // Sutskever et al. 2013 for the momentum formulation.
 
 import type { Tensor } from '../tensor/tensor.js';
-import { check, checkNonNegative, copyAs, Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
+import { checkFinite, checkNonNegative } from '../check.js';
+import { copyAs, Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
 
 export interface SGDOptions {
   /** Learning rate (required). */
@@ -41,7 +42,7 @@ export class SGD extends Optimizer<SGDOptions, SGDState> {
   protected validateGroup(g: ParamGroup<SGDOptions>): void {
     checkNonNegative('SGD', 'lr', g.lr);
     checkNonNegative('SGD', 'momentum', g.momentum);
-    check('SGD', typeof g.dampening === 'number' && Number.isFinite(g.dampening), 'dampening', g.dampening, 'must be a finite number');
+    checkFinite('SGD', 'dampening', g.dampening);
     checkNonNegative('SGD', 'weightDecay', g.weightDecay);
     if (g.nesterov && (g.momentum <= 0 || g.dampening !== 0)) {
       throw new Error(`SGD: Nesterov momentum requires a momentum > 0 and zero dampening (got momentum ${g.momentum}, dampening ${g.dampening})`);

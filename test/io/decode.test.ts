@@ -42,6 +42,13 @@ describe('F16 -> float32', () => {
     expect([...t.dataSync()].every(Number.isNaN)).toBe(true);
   });
 
+  it('NaN keeps its sign and payload, a signalling NaN stays signalling (bits, never a JS number)', () => {
+    const v = new DataView(new ArrayBuffer(8));
+    [0x7d01, 0x7e00, 0xfc01, 0x7fff].forEach((h, i) => v.setUint16(2 * i, h, true));
+    const bits = [...new Uint32Array(decodeF16(v, 4).buffer)];
+    expect(bits.map((b) => b.toString(16))).toEqual(['7fa02000', '7fc00000', 'ff802000', '7fffe000']);
+  });
+
   it('all 65536 bit patterns agree with a bit-level binary16 -> binary32 conversion', () => {
     // independent reference: build the float32 bits directly, normalising subnormals by shifting
     const ref = (h: number): number => {
@@ -64,8 +71,7 @@ describe('F16 -> float32', () => {
     let checked = 0;
     for (let h = 0; h < 65536; h++) {
       const want = ref(h);
-      const isNaNBits = (want & 0x7f800000) === 0x7f800000 && (want & 0x7fffff) !== 0;
-      if (isNaNBits ? !Number.isNaN(decoded[h]) : bits[h] !== want) {
+      if (bits[h] !== want) { // NaNs included: their payload is kept bit for bit
         expect.fail(`0x${h.toString(16)}: got bits 0x${bits[h].toString(16)}, want 0x${want.toString(16)}`);
       }
       checked++;

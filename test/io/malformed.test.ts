@@ -103,9 +103,19 @@ describe('tensor entries', () => {
     expect(load(withShape('{"0":1}'))).toThrow(msg('\\{"0":1\\}'));
   });
 
-  it('a shape whose element count overflows', () => {
-    const bytes = makeFile({ a: { dtype: 'F32', shape: [1e10, 1e10, 0], data_offsets: [0, 0] } });
-    expect(load(bytes)).toThrow(/^loadSafetensors: tensor 'a' has shape \[10000000000,10000000000,0\] with too many elements$/);
+  it('a shape with more elements than a tensor can hold (2^31 - 1) is refused before any allocation', () => {
+    const bytes = makeFile({ a: { dtype: 'F32', shape: [1e10, 1e10], data_offsets: [0, 0] } });
+    expect(load(bytes)).toThrow(/^loadSafetensors: tensor 'a': shape \[10000000000,10000000000\] has 100000000000000000000 elements, more than the 2147483647 a tensor can hold$/);
+    expect(() => readSafetensorsHeader(makeFile({ b: { dtype: 'U8', shape: [65536, 32768], data_offsets: [0, 0] } })))
+      .toThrow(/^readSafetensorsHeader: tensor 'b': shape \[65536,32768\] has 2147483648 elements/);
+    // zero elements is a valid (empty) tensor whatever the other sizes, as in PyTorch
+    expect(loadSafetensors(makeFile({ c: { dtype: 'F32', shape: [1e10, 1e10, 0], data_offsets: [0, 0] } })).c.numel()).toBe(0);
+  });
+
+  it('a shape of 1,000 dims of size 1 is refused at once (at most 64 dims), before any allocation', () => {
+    const bytes = makeFile({ w: { dtype: 'F32', shape: new Array(1000).fill(1), data_offsets: [0, 4] } }, 4);
+    expect(load(bytes)).toThrow(/^loadSafetensors: tensor 'w': a shape of 1000 dims is more than the 64 allowed$/); // took 16 s and 450 MB
+    expect(loadSafetensors(makeFile({ w: { dtype: 'F32', shape: new Array(64).fill(1), data_offsets: [0, 4] } }, 4)).w.ndim).toBe(64);
   });
 
   it('data_offsets that are not two non-negative integers', () => {

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { arange, tensor, Tensor, zeros } from '../../src/index.js';
 import { loadSafetensors, readSafetensorsHeader, saveSafetensors } from '../../src/io/index.js';
 import { copyLittleEndian, HOST_LITTLE_ENDIAN } from '../../src/io/bytes.js';
+import { decodeValues } from '../../src/io/safetensors.js';
 import { headerOf, hex, rawBytes } from './build.js';
 
 const fixture = (name: string): Uint8Array => new Uint8Array(readFileSync(new URL(`./fixtures/${name}`, import.meta.url)));
@@ -270,5 +271,25 @@ describe('byte order', () => {
     const start = 8 + headerOf(bytes).n;
     const dv = new DataView(bytes.buffer, start);
     expect([dv.getFloat64(0, true), dv.getFloat64(8, true), dv.getInt32(16, true), dv.getInt32(20, true)]).toEqual([1.5, -2, 258, -3]);
+  });
+});
+
+describe('signalling NaN payloads', () => {
+  // 0x7fa00001 is a signalling NaN; copied through a JS number it may come back quieted as 0x7fe00001
+  const sNaN32 = (): Float32Array => new Float32Array(new Uint32Array([0x7fa00001, 0xffa00001, 0x3f800000]).buffer);
+  const sNaN64 = (): Float64Array => new Float64Array(new BigUint64Array([0x7ff4000000000001n, 0x3ff0000000000000n]).buffer);
+
+  it('the reader decodes F32 and F64 bytes to typed arrays bit for bit', () => {
+    const f32 = new Uint8Array(sNaN32().buffer), f64 = new Uint8Array(sNaN64().buffer);
+    expect(rawBytes(decodeValues('test', 'x', 'F32', f32, 3))).toEqual([...f32]);
+    expect(rawBytes(decodeValues('test', 'x', 'F64', f64, 2))).toEqual([...f64]);
+  });
+
+  // Needs the tensor read-out (dataSync's strided element copy, src/backend/strided.ts copyStrided)
+  // to keep payloads too; the io side keeps them (tests above). Enable when it does.
+  it.skip('a float32 signalling NaN survives saveSafetensors -> loadSafetensors -> dataSync', () => {
+    const t = tensor(sNaN32());
+    const back = loadSafetensors(saveSafetensors({ t })).t;
+    expect([...new Uint32Array(back.dataSync().buffer)].map((b) => b.toString(16))).toEqual(['7fa00001', 'ffa00001', '3f800000']);
   });
 });

@@ -2,16 +2,16 @@
 // float64 reference written here with explicit loops (projections, per-head scores, softmax,
 // weighted sum, concat, out projection): layouts (batchFirst, unbatched, kdim/vdim), attention
 // weights (averaged / per head), every mask kind and polarity, fully masked rows (zeros, finite
-// grads), dropout, gradcheck w.r.t. inputs and parameters, state-dict keys, loading and errors.
+// grads), dropout, gradcheck w.r.t. inputs and parameters, state-dict keys, loading and errors;
+// the masked softmax on its own (dead rows, live rows, no read-back to the host).
 // Forward, mask, dropout, gradient and loading tests run on every backend: without float64 the
 // float64 lines run in float32 (to the backend's tolerance) and gradients are compared with the
 // cpu backend's (helpers/crosscheck.ts).
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { manualSeed, noGrad, tensor, type Tensor } from '../../src/index.js';
-import {
-  MultiheadAttention, multiHeadAttentionForward, scaledDotProductAttention,
-} from '../../src/layers/attention.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { manualSeed, noGrad, tensor, Tensor } from '../../src/index.js';
+import { safeSoftmax, scaledDotProductAttention } from '../../src/layers/attention.js';
+import { MultiheadAttention, multiHeadAttentionForward } from '../../src/layers/multihead_attention.js';
 import { dropout } from '../../src/layers/dropout.js';
 import { expectClose } from '../helpers/close.js';
 import { describeEachBackend, type BackendCase } from '../helpers/backends.js';
@@ -280,7 +280,7 @@ describe('scaledDotProductAttention errors', () => {
     expect(() => scaledDotProductAttention(q, k, v, { attnMask: tensor([[1, 0, 1, 0, 1]], { dtype: 'int32' }) })).toThrow('scaledDotProductAttention: only bool and floating-point attnMask are supported, got int32');
     expect(() => scaledDotProductAttention(q, k.float(), v)).toThrow('scaledDotProductAttention: query is float64 but key is float32; they must match');
     expect(() => scaledDotProductAttention(f64([1, 2]), k, v)).toThrow('scaledDotProductAttention: query must have at least 2 dims (…, len, features), got [2]');
-    expect(() => scaledDotProductAttention(q, k, v, { dropoutP: 1.5 })).toThrow('scaledDotProductAttention: dropoutP must be between 0 and 1, got 1.5');
+    expect(() => scaledDotProductAttention(q, k, v, { dropoutP: 1.5 })).toThrow('scaledDotProductAttention: invalid dropoutP 1.5 (must be between 0 and 1)');
   });
 });
 
@@ -615,8 +615,8 @@ eachBackend('MultiheadAttention parameters, init and state dicts', (bc) => {
 describe('MultiheadAttention errors', () => {
   it('constructor: divisibility, sizes, dropout', () => {
     expect(() => new MultiheadAttention(10, 3)).toThrow('MultiheadAttention: embedDim (10) must be divisible by numHeads (3)');
-    expect(() => new MultiheadAttention(0, 1)).toThrow('MultiheadAttention: embedDim must be a positive integer, got 0');
-    expect(() => new MultiheadAttention(8, 2, { dropout: -0.1 })).toThrow('MultiheadAttention: dropout must be between 0 and 1, got -0.1');
+    expect(() => new MultiheadAttention(0, 1)).toThrow('MultiheadAttention: invalid embedDim 0 (must be a positive integer)');
+    expect(() => new MultiheadAttention(8, 2, { dropout: -0.1 })).toThrow('MultiheadAttention: invalid dropout -0.1 (must be between 0 and 1)');
   });
   it('forward: features, batch, lengths, mask shapes and dtypes', () => {
     const m = new MultiheadAttention(4, 2, { kdim: 3 });
@@ -633,3 +633,59 @@ describe('MultiheadAttention errors', () => {
     expect(() => m.forward(q.double(), k, v)).toThrow('MultiheadAttention: query is float64 but key is float32; they must match');
   });
 });
+
+// ---- the masked softmax ----------------------------------------------------------------------------
+
+describeEachBackend('safeSoftmax: masked rows without a host read', (bc) => {
+  const dt: FloatDType = bc.float64 ? 'float64' : 'float32', tol = bc.float64 ? 1e-12 : bc.tol;
+  const NEG = -Infinity;
+  const scores = [[0.5, NEG, 1.5, -0.25], [NEG, NEG, NEG, NEG], [2, -1, NEG, 0.75], [NEG, NEG, NEG, NEG]]; // rows 1, 3 dead
+  const dy = [[1, 2, 3, 4], [5, 6, 7, 8], [-1, 0.5, 2, 1], [1, 1, 1, 1]];
+
+  it('fully masked rows give zeros in value and gradient; the others equal the plain softmax', () => {
+    const x = tensor(scores, { dtype: dt, requiresGrad: true });
+    const y = safeSoftmax(x);
+    y.mul(tensor(dy, { dtype: dt })).sum().backward();
+    // reference: y = softmax(row) (zeros for a dead row), dx_j = y_j (dy_j - sum_k y_k dy_k)
+    const yRef = scores.map(softmaxRow);
+    const dxRef = yRef.map((r, i) => {
+      const dot = r.reduce((a, yk, k) => a + yk * dy[i][k], 0);
+      return r.map((yj, j) => yj * (dy[i][j] - dot));
+    });
+    expectClose(y, yRef, tol, tol);
+    expectClose(x.grad!, dxRef, tol, tol);
+    expect(flatRow(y, 1)).toEqual([0, 0, 0, 0]);
+    expect(flatRow(x.grad!, 3)).toEqual([0, 0, 0, 0]);
+    // live rows are exactly the plain softmax, value and gradient
+    const live = tensor([scores[0], scores[2]], { dtype: dt, requiresGrad: true });
+    const plain = live.softmax(-1);
+    plain.mul(tensor([dy[0], dy[2]], { dtype: dt })).sum().backward();
+    expect([flatRow(y, 0), flatRow(y, 2)]).toEqual(plain.toArray());
+    expect([flatRow(x.grad!, 0), flatRow(x.grad!, 2)]).toEqual(live.grad!.toArray());
+  });
+
+  it('attention forward and backward read nothing back to the host (no dataSync, toArray, item)', () => {
+    const m = new MultiheadAttention(4, 2, { batchFirst: true, dtype: dt });
+    const x = tensor([[[0.1, 0.2, -0.3, 0.4], [0.5, -0.6, 0.7, 0.8], [-0.9, 1, 0.1, 0.2]]], { dtype: dt, requiresGrad: true }); // (1, 3, 4)
+    const pad = tensor([[false, true, true]]); // (B, S): with isCausal, query 1 and 2 see only key 0
+    const q = tensor([[[1, 2, 3, 4]]], { dtype: dt, requiresGrad: true });
+    const none = tensor([[false, false, false]]).logicalNot(); // every key padded: a dead row
+    const reads = (['dataSync', 'toArray', 'item'] as const).map((name) => vi.spyOn(Tensor.prototype, name));
+    try {
+      const [y] = m.forward(x, x, x, { keyPaddingMask: pad, isCausal: true });
+      const [y2] = m.forward(q, x, x, { keyPaddingMask: none });
+      const z = scaledDotProductAttention(x, x, x, { isCausal: true });
+      y.sum().add(y2.sum()).add(z.sum()).backward();
+      for (const spy of reads) expect(spy, String(spy.getMockName())).toHaveBeenCalledTimes(0);
+      x.grad!.dataSync(); // the spies do see a read
+      expect(reads[0]).toHaveBeenCalledTimes(1);
+    } finally {
+      for (const spy of reads) spy.mockRestore();
+    }
+  });
+});
+
+/** Row i of a 2-D tensor as numbers. */
+function flatRow(t: Tensor, i: number): number[] {
+  return (t.toArray() as number[][])[i];
+}

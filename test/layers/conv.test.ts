@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { enableGrad, grad, gradcheck, manualSeed, tensor, type Tensor } from '../../src/index.js';
 import { Conv1d, Conv2d, conv1d, conv2d, type Conv2dOptions } from '../../src/layers/conv.js';
 import { col2im, im2col, type Window2d } from '../../src/autograd/ops/conv.js';
-import { describeEachBackend } from '../helpers/backends.js';
+import { BACKENDS, describeEachBackend, onBackend } from '../helpers/backends.js';
 import { expectGradcheck } from '../helpers/crosscheck.js';
 import { expectClose } from '../helpers/close.js';
 import { rngFor } from '../helpers/optable.js';
@@ -334,5 +334,13 @@ describe('conv errors', () => {
   it('dtype mismatches and integer input', () => {
     expect(() => conv2d(x.double(), w([2, 3, 3, 3]))).toThrow('conv2d: input dtype float64 and weight dtype float32 differ');
     expect(() => conv2d(x.int(), w([2, 3, 3, 3]).int())).toThrow('conv2d: input must be float32 or float64, got int32');
+  });
+  it('input, weight and bias on different backends', () => {
+    for (const b of BACKENDS.filter((c) => c.backend !== 'cpu')) {
+      const k = onBackend(b, () => w([2, 3, 3, 3]));
+      expect(() => conv2d(x, k)).toThrow(`conv2d: input is on backend 'cpu' but weight is on '${k.backend}'; move one with .toBackend()`);
+      const bias = onBackend(b, () => w([2]));
+      expect(() => conv2d(x, w([2, 3, 3, 3]), bias)).toThrow(`conv2d: input is on backend 'cpu' but bias is on '${bias.backend}'`);
+    }
   });
 });

@@ -100,10 +100,10 @@ describe('Dropout module', () => {
 
 describe('dropout errors', () => {
   it('p outside [0, 1]', () => {
-    expect(() => dropout(ones([2]), { p: -0.1 })).toThrow('dropout: dropout probability has to be between 0 and 1, but got -0.1');
-    expect(() => dropout(ones([2]), { p: 1.5, training: false })).toThrow('dropout: dropout probability has to be between 0 and 1, but got 1.5');
-    expect(() => dropout(ones([2]), { p: NaN })).toThrow('dropout: dropout probability has to be between 0 and 1, but got NaN');
-    expect(() => new Dropout(2)).toThrow('Dropout: dropout probability has to be between 0 and 1, but got 2');
+    expect(() => dropout(ones([2]), { p: -0.1 })).toThrow('dropout: invalid p -0.1 (must be between 0 and 1)');
+    expect(() => dropout(ones([2]), { p: 1.5, training: false })).toThrow('dropout: invalid p 1.5 (must be between 0 and 1)');
+    expect(() => dropout(ones([2]), { p: NaN })).toThrow('dropout: invalid p NaN (must be between 0 and 1)');
+    expect(() => new Dropout(2)).toThrow('Dropout: invalid p 2 (must be between 0 and 1)');
   });
   it('integer input', () => {
     expect(() => dropout(tensor([1, 2], { dtype: 'int32' }))).toThrow('dropout: input must be float32 or float64, got int32');

@@ -9,10 +9,9 @@
 
 import { describe, expect, it } from 'vitest';
 import { manualSeed, noGrad, randn, tensor, type Tensor } from '../../src/index.js';
-import {
-  generateSquareSubsequentMask, TransformerDecoder, TransformerDecoderLayer, TransformerEncoder,
-  TransformerEncoderLayer, type TransformerLayerOptions,
-} from '../../src/layers/transformer.js';
+import { generateSquareSubsequentMask, type TransformerLayerOptions } from '../../src/layers/transformer.js';
+import { TransformerEncoder, TransformerEncoderLayer } from '../../src/layers/transformer_encoder.js';
+import { TransformerDecoder, TransformerDecoderLayer } from '../../src/layers/transformer_decoder.js';
 import { PositionalEncoding } from '../../src/layers/positional.js';
 import { LayerNorm } from '../../src/layers/norm.js';
 import type { Module } from '../../src/layers/module.js';
@@ -269,9 +268,9 @@ describeEachBackend('TransformerEncoderLayer', (bc) => {
   });
 
   it('errors name the layer and the offending value', () => {
-    expect(() => new TransformerEncoderLayer(8, 2, { activation: 'tanh' as 'relu' })).toThrow("TransformerEncoderLayer: activation should be 'relu' or 'gelu' (or a function), not 'tanh'");
-    expect(() => new TransformerEncoderLayer(8, 0)).toThrow('TransformerEncoderLayer: nhead must be a positive integer, got 0');
-    expect(() => new TransformerEncoderLayer(8, 2, { dimFeedforward: 1.5 })).toThrow('TransformerEncoderLayer: dimFeedforward must be a positive integer, got 1.5');
+    expect(() => new TransformerEncoderLayer(8, 2, { activation: 'tanh' as 'relu' })).toThrow("TransformerEncoderLayer: activation must be 'relu', 'gelu'; got 'tanh'");
+    expect(() => new TransformerEncoderLayer(8, 0)).toThrow('TransformerEncoderLayer: invalid nhead 0 (must be a positive integer)');
+    expect(() => new TransformerEncoderLayer(8, 2, { dimFeedforward: 1.5 })).toThrow('TransformerEncoderLayer: invalid dimFeedforward 1.5 (must be a positive integer)');
     const layer = new TransformerEncoderLayer(8, 2, { dimFeedforward: 16 });
     expect(() => layer.forward(randn([5, 2, 6]))).toThrow('TransformerEncoderLayer: src must be (T, B, 8) or unbatched (T, 8), got [5,2,6]');
     expect(() => layer.forward(randn([8]))).toThrow('TransformerEncoderLayer: src must be (T, B, 8) or unbatched (T, 8), got [8]');

@@ -1,7 +1,8 @@
 // lr_scheduler.test.ts — each scheduler stepped ~30+ times against its closed form (PyTorch
 // computes most of them recursively), on one or two parameter groups: the lr set at
 // construction, getLastLr(), group.lr, OneCycleLR's momentum/β1 cycling and its step limit,
-// chaining two schedulers, state dicts, and option errors.
+// chaining two schedulers, state dicts, and option errors: NaN, infinite and out-of-range options,
+// a LambdaLR factor that is not a finite number, malformed scheduler state dicts.
 
 import { describe, expect, it } from 'vitest';
 import { tensor, type Tensor } from '../../src/index.js';
@@ -214,7 +215,7 @@ describe('OneCycleLR', () => {
     expect(() => new OneCycleLR(twoGroups(), { maxLr: 0.1 })).toThrow('OneCycleLR: define either totalSteps or (epochs and stepsPerEpoch)');
     expect(() => new OneCycleLR(twoGroups(), { maxLr: 0.1, totalSteps: 0 })).toThrow('OneCycleLR: invalid totalSteps 0');
     expect(() => new OneCycleLR(twoGroups(), { maxLr: 0.1, totalSteps: 10, pctStart: 1.5 })).toThrow('OneCycleLR: invalid pctStart 1.5');
-    expect(() => new OneCycleLR(twoGroups(), { maxLr: 0.1, totalSteps: 10, annealStrategy: 'exp' as never })).toThrow("OneCycleLR: invalid annealStrategy exp (must be 'cos' or 'linear')");
+    expect(() => new OneCycleLR(twoGroups(), { maxLr: 0.1, totalSteps: 10, annealStrategy: 'exp' as never })).toThrow("OneCycleLR: annealStrategy must be 'cos', 'linear'; got 'exp'");
     expect(() => new OneCycleLR(twoGroups(), { maxLr: [0.1], totalSteps: 10 })).toThrow('OneCycleLR: maxLr has 1 values, expected one per parameter group (2)');
   });
 });
@@ -264,3 +265,78 @@ describe('schedulers together', () => {
     for (let i = 0; i < 9; i++) { expect(s.getLastLr().every(Number.isFinite)).toBe(true); opt.step(); s.step(); }
   });
 });
+
+describe('bad numbers: no scheduler gives NaN or infinite rates', () => {
+  /** Throws what fn throws, and checks the optimizer's rates are untouched. */
+  function refused(make: (opt: SGD) => unknown, msg: string): void {
+    const opt = twoGroups();
+    expect(() => make(opt)).toThrow(msg);
+    expect(opt.paramGroups.map((g) => g.lr)).toEqual(BASES);
+  }
+
+  it('options that are NaN, infinite or out of range throw naming the scheduler, the option and the value', () => {
+    refused((o) => new StepLR(o, { stepSize: 2, gamma: NaN }), 'StepLR: invalid gamma NaN (must be a finite number >= 0)');
+    refused((o) => new StepLR(o, { stepSize: 2, gamma: Infinity }), 'StepLR: invalid gamma Infinity (must be a finite number >= 0)');
+    refused((o) => new StepLR(o, { stepSize: 1.5 }), 'StepLR: invalid stepSize 1.5 (must be a positive integer)');
+    refused((o) => new ExponentialLR(o, { gamma: -0.5 }), 'ExponentialLR: invalid gamma -0.5 (must be a finite number >= 0)');
+    refused((o) => new CosineAnnealingLR(o, { tMax: 10, etaMin: NaN }), 'CosineAnnealingLR: invalid etaMin NaN (must be a finite number >= 0)');
+    refused((o) => new CosineAnnealingLR(o, { tMax: Infinity }), 'CosineAnnealingLR: invalid tMax Infinity (must be a finite number > 0)');
+    refused((o) => new CosineAnnealingLR(o, { tMax: NaN }), 'CosineAnnealingLR: invalid tMax NaN (must be a finite number > 0)');
+    refused((o) => new LinearLR(o, { startFactor: NaN }), 'LinearLR: invalid startFactor NaN');
+    refused((o) => new LinearLR(o, { endFactor: NaN }), 'LinearLR: invalid endFactor NaN');
+    refused((o) => new StepLR(o, { stepSize: 1, lastEpoch: NaN }), 'StepLR: invalid lastEpoch NaN (must be an integer >= -1)');
+  });
+
+  it('OneCycleLR: divFactor 0, NaN rates and momenta throw before any group changes', () => {
+    const total = { totalSteps: 10 };
+    refused((o) => new OneCycleLR(o, { maxLr: 0.1, ...total, divFactor: 0 }), 'OneCycleLR: invalid divFactor 0 (must be a finite number > 0)');
+    refused((o) => new OneCycleLR(o, { maxLr: 0.1, ...total, finalDivFactor: Infinity }), 'OneCycleLR: invalid finalDivFactor Infinity (must be a finite number > 0)');
+    refused((o) => new OneCycleLR(o, { maxLr: NaN, ...total }), 'OneCycleLR: invalid maxLr NaN (must be a finite number >= 0)');
+    refused((o) => new OneCycleLR(o, { maxLr: [0.1, Infinity], ...total }), 'OneCycleLR: invalid maxLr[1] Infinity (must be a finite number >= 0)');
+    refused((o) => new OneCycleLR(o, { maxLr: 0.1, ...total, pctStart: NaN }), 'OneCycleLR: invalid pctStart NaN (must be between 0 and 1)');
+    refused((o) => new OneCycleLR(o, { maxLr: 0.1, ...total, maxMomentum: NaN }), 'OneCycleLR: invalid maxMomentum NaN (must be a finite number >= 0)');
+    refused((o) => new OneCycleLR(o, { maxLr: 0.1, ...total, threePhase: 'yes' as never }), "OneCycleLR: invalid threePhase 'yes' (must be true or false)");
+    refused((o) => new OneCycleLR(o, { maxLr: 0.1, ...total, lastEpoch: 2.5 }), 'OneCycleLR: invalid lastEpoch 2.5 (must be an integer >= -1)');
+    const adam = new Adam([param()], { lr: 0.1 });
+    expect(() => new OneCycleLR(adam, { maxLr: 0.1, ...total, maxMomentum: 1 })).toThrow("OneCycleLR: invalid maxMomentum 1 (group 0: Adam's beta1 must be < 1)");
+    expect(adam.paramGroups[0].betas).toEqual([0.9, 0.999]);
+    expect(adam.paramGroups[0].initialLr).toBeUndefined();
+  });
+
+  it('a LambdaLR factor that is not a finite number throws naming the scheduler, the step and the value', () => {
+    const opt = twoGroups();
+    expect(() => new LambdaLR(opt, () => NaN)).toThrow(/^LambdaLR: at step 0 lrLambda 0 returned NaN, not a finite number$/);
+    expect(opt.paramGroups.map((g) => g.lr)).toEqual(BASES);
+    const s = new LambdaLR(opt, [(t) => 1 / (3 - t), (t) => (t === 2 ? ('x' as never) : 1)]);
+    s.step();
+    closeTo(opt.paramGroups[0].lr, 0.1 / 2);
+    expect(() => s.step()).toThrow(/^LambdaLR: at step 2 lrLambda 1 returned string, not a finite number$/);
+    // the failed step changed nothing: same rates, same step count
+    expect(s.lastEpoch).toBe(1);
+    closeTo(opt.paramGroups[0].lr, 0.1 / 2);
+    expect(s.getLastLr()).toEqual(opt.paramGroups.map((g) => g.lr));
+    const inf = new LambdaLR(twoGroups(), (t) => 1 / (2 - t));
+    inf.step();
+    expect(() => inf.step()).toThrow(/^LambdaLR: at step 2 lrLambda 0 returned Infinity, not a finite number$/);
+  });
+
+  it('a rate that overflows to Infinity is refused by every scheduler at the step it happens', () => {
+    const opt = new SGD([param()], { lr: 1e300 });
+    const s = new ExponentialLR(opt, { gamma: 1e10 });
+    expect(() => s.step()).toThrow(/^ExponentialLR: step 1 gives parameter group 0 the learning rate Infinity, which is not a finite number$/);
+    expect(opt.paramGroups[0].lr).toBe(1e300);
+    expect(s.lastEpoch).toBe(0);
+  });
+
+  it('loadStateDict: null and keys named like Object.prototype members throw naming the scheduler', () => {
+    const s = new StepLR(twoGroups(), { stepSize: 2 });
+    let err: unknown;
+    try { s.loadStateDict(null as never); } catch (e) { err = e; }
+    expect(err).not.toBeInstanceOf(TypeError);
+    expect((err as Error).message).toBe('StepLR.loadStateDict: expected an object of the scheduler\'s fields, got null');
+    expect(() => s.loadStateDict({ constructor: 1 })).toThrow("StepLR.loadStateDict: unexpected key 'constructor'");
+    expect(() => s.loadStateDict({ optimizer: 1 })).toThrow("StepLR.loadStateDict: unexpected key 'optimizer'");
+    expect(s.constructor).toBe(StepLR);
+  });
+});
+

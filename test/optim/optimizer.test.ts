@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { tensor, type Tensor } from '../../src/index.js';
 import { Module, Parameter } from '../../src/layers/module.js';
-import { Adagrad, Adam, AdamW, RMSprop, SGD, type Optimizer } from '../../src/optim/index.js';
+import { Adagrad, Adam, AdamW, RMSprop, SGD, type Optimizer, type OptimizerStateDict } from '../../src/optim/index.js';
 import { expectClose } from '../helpers/close.js';
 import { adamRef, gradAt, INIT, SHAPE, sgdRef, type Vec } from './reference.js';
 
@@ -216,6 +216,43 @@ describe('stateDict / loadStateDict', () => {
     expect(() => new SGD([param()], { lr: 0.1 }).loadStateDict({ ...sd, state: { 5: {} } }))
       .toThrow('SGD.loadStateDict: state for parameter index 5, which no parameter group lists');
   });
+
+  it('throws a plain Error (not a TypeError) naming the part on null and malformed state dicts, and changes nothing', () => {
+    const a = param();
+    const opt = new SGD([a], { lr: 0.1, momentum: 0.9 });
+    a.grad = f64(gradAt(1), SHAPE);
+    opt.step();
+    const sd = opt.stateDict();
+    const before = opt.stateDict();
+    const bad: [unknown, string][] = [
+      [null, 'SGD.loadStateDict: expected {state, paramGroups}, got null'],
+      [[], 'SGD.loadStateDict: expected {state, paramGroups}, got an array'],
+      [{ paramGroups: sd.paramGroups, state: null }, 'SGD.loadStateDict: expected {state, paramGroups}, got object'],
+      [{ ...sd, paramGroups: [null] }, 'SGD.loadStateDict: parameter group 0 is null, expected {params, ...options}'],
+      [{ ...sd, paramGroups: [{ ...sd.paramGroups[0], params: null }] }, 'SGD.loadStateDict: parameter group 0 has null parameters in the state dict, 1 in the optimizer'],
+      [{ ...sd, paramGroups: [{ ...sd.paramGroups[0], params: [-1] }] }, 'SGD.loadStateDict: parameter group 0 lists parameter index -1, expected a new non-negative integer'],
+      [{ ...sd, state: { 0: null } }, 'SGD.loadStateDict: state of parameter 0 is null, expected an object of tensors and numbers'],
+      [{ ...sd, state: { 0: { momentum_buffer: null } } }, "SGD.loadStateDict: state 'momentum_buffer' of parameter 0 is null, expected a Tensor or a finite number"],
+      [{ ...sd, state: { 0: { step: NaN } } }, "SGD.loadStateDict: state 'step' of parameter 0 is NaN, expected a Tensor or a finite number"],
+      [{ ...sd, paramGroups: [{ ...sd.paramGroups[0], lr: NaN }] }, 'SGD: invalid lr NaN (must be a finite number >= 0)'],
+    ];
+    for (const [x, msg] of bad) {
+      let err: unknown;
+      try { opt.loadStateDict(x as OptimizerStateDict); } catch (e) { err = e; }
+      expect(err).toBeInstanceOf(Error);
+      expect(err).not.toBeInstanceOf(TypeError);
+      expect((err as Error).message).toBe(msg);
+    }
+    const after = opt.stateDict();
+    expect(after.paramGroups).toEqual(before.paramGroups);
+    expect((after.state[0].momentum_buffer as Tensor).toArray()).toEqual((before.state[0].momentum_buffer as Tensor).toArray());
+  });
+
+  it('unknown or prototype-named options and a null options object throw naming the optimizer', () => {
+    expect(() => new SGD([param()], { lr: 0.1, constructor: 1 } as never)).toThrow("SGD: unknown option 'constructor' (options are lr, momentum, dampening, weightDecay, nesterov, maximize)");
+    expect(() => new Adam([param()], null as never)).toThrow('Adam: expected an options object, got null');
+    expect(() => new Adam([param()], { lr: Infinity })).toThrow('Adam: invalid lr Infinity (must be a finite number >= 0)');
+  });
 });
 
 describe('updates in place', () => {
@@ -262,7 +299,7 @@ describe('option validation', () => {
   const p = param();
   const cases: [string, () => unknown, string][] = [
     ['SGD without lr', () => new SGD([p]), "SGD: option 'lr' is required"],
-    ['SGD lr < 0', () => new SGD([p], { lr: -1 }), 'SGD: invalid lr -1 (must be a number >= 0)'],
+    ['SGD lr < 0', () => new SGD([p], { lr: -1 }), 'SGD: invalid lr -1 (must be a finite number >= 0)'],
     ['SGD lr NaN', () => new SGD([p], { lr: NaN }), 'SGD: invalid lr NaN'],
     ['SGD momentum < 0', () => new SGD([p], { lr: 0.1, momentum: -0.5 }), 'SGD: invalid momentum -0.5'],
     ['SGD weightDecay < 0', () => new SGD([p], { lr: 0.1, weightDecay: -1 }), 'SGD: invalid weightDecay -1'],

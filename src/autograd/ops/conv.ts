@@ -80,19 +80,3 @@ function avgPool2dAdjoint(dy: Tensor, g: Window2d, mode: AvgPoolMode): Tensor {
   const y = Tensor._fromStorage(dy._backend, s, inShape(g), dy.dtype);
   return record('avgPool2dBackward', [dy], y, (ddx) => [avgPool2d(ddx, g, mode)]);
 }
-
-// ---- argument helpers shared by the conv and pool layers --------------------------------
-
-/**
- * Reads a size argument given as one integer or a list of `n` integers (PyTorch's _pair),
- * each >= min; throws `${op}: ${name} must be ...` otherwise.
- */
-export function intTuple(op: string, name: string, v: unknown, n: number, min: number): number[] {
-  const list = typeof v === 'number' ? new Array<number>(n).fill(v) : Array.isArray(v) ? v : null;
-  const bound = min === 0 ? 'non-negative' : 'positive';
-  if (!list || list.length !== n || !list.every((k) => typeof k === 'number' && Number.isInteger(k) && k >= min)) {
-    const shown = Array.isArray(v) ? fmt(v) : String(v);
-    throw new Error(`${op}: ${name} must be a ${bound} integer${n > 1 ? ` or a list of ${n} of them` : ''}, got ${shown}`);
-  }
-  return [...list];
-}
