@@ -57,6 +57,7 @@ function tensorloomGpujs(mode: string): Library {
     family: 'tensorloom',
     backend: `gpujs:${mode}`,
     activate: async () => {
+      await tl.loadBackend('gpujs', { mode }); // imports gpu.js (once)
       backend = tl.setBackend('gpujs', { mode }) as GpuJsBackend;
       if (mode !== 'gpu') probeMode(backend, mode);
     },

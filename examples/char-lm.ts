@@ -60,7 +60,7 @@ const steps = Number(flag('steps', '600'));
 const T = Number(flag('seq', '64'));
 const B = Number(flag('batch', '16'));
 const temperature = Number(flag('temperature', '0.8'));
-useBackend(flag);
+await useBackend(flag);
 manualSeed(0);
 
 // ---- data: characters of the whole book, 90% train / 10% validation -------------------------

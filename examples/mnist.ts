@@ -79,7 +79,7 @@ const which = flag('model', 'both');
 const epochs = Number(flag('epochs', '6'));
 const batch = Number(flag('batch', '32'));
 const lr = Number(flag('lr', '0.002'));
-useBackend(flag);
+await useBackend(flag);
 manualSeed(0);
 const data = loadMnist();
 if (which === 'mlp' || which === 'both') train('mlp', mlp(), data, epochs, batch, lr);

@@ -1,5 +1,6 @@
 // common.ts — what every gpu.js kernel source here shares: the KernelSource record the
 // backend compiles, and the index arithmetic that maps an output element to strided inputs.
+// CPU counterpart: src/backend/strided.ts (collapse, forEachRow), the host's strided walk.
 //
 // How a kernel reads (see docs/backends.md): every kernel has a 1-D output of `size` elements
 // in row-major order, so `this.thread.x` is the flat output index. Inputs arrive flat (a

@@ -1,7 +1,8 @@
 // elementwise.ts — gpu.js kernels for copy/cast, unary and binary maps, where and clamp.
-// CPU twins: copyKernel, unaryKernel, binaryKernel, whereKernel, clampKernel in
-// src/backend/cpu/elementwise.ts. Operands arrive broadcast to the output's shape (stride 0
-// on broadcast dims); one thread computes one output element.
+// CPU twins: unaryKernel (its UNARY table), binaryKernel (BINARY), whereKernel, clampKernel in
+// src/backend/cpu/elementwise.ts; copy's is copyStrided in src/backend/strided.ts. Operands
+// arrive broadcast to the output's shape (stride 0 on broadcast dims); one thread computes one
+// output element.
 
 import type { BinaryOp, UnaryOp } from '../src/backend/backend.js';
 import type { DType } from '../src/tensor/dtype.js';

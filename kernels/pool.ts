@@ -1,6 +1,6 @@
 // pool.ts — gpu.js kernels for max and average pooling over (N, C, H, W) and their adjoints.
 // CPU twins: maxPool2dKernel, maxPool2dBackwardKernel, avgPool2dKernel, avgPool2dBackwardKernel
-// in src/backend/cpu/conv.ts (padding -inf for max, NaN wins, first maximum on ties; PyTorch's
+// in src/backend/cpu/pool.ts (padding -inf for max, NaN wins, first maximum on ties; PyTorch's
 // count_include_pad / divisor_override for average). The adjoints are gather-style: each input
 // pixel sums dy over the windows that cover it (conv.ts's coveringWindowsSource loops over them).
 // Shapes: N batch, C channels, H x W input, kh x kw window, oh x ow output.

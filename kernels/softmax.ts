@@ -1,7 +1,7 @@
 // softmax.ts — gpu.js kernels for softmax / log-softmax along one axis, in three passes: the
 // lane maximum m (0 where the lane is all -inf), z = sum exp(x - m) kept as 1/z (softmax) or
 // log z (log-softmax), then every element. CPU twin: softmaxKernel in
-// src/backend/cpu/reduce.ts. The lane reductions are the reduction kernel of kernels/reduce.ts
+// src/backend/cpu/softmax.ts. The lane reductions are the reduction kernel of kernels/reduce.ts
 // with the maps below; the last pass is written here.
 
 import type { DType } from '../src/tensor/dtype.js';

@@ -1,7 +1,8 @@
-// browser-bundle.mjs — builds the library for browsers: one ES module from src/index.ts with
-// gpu.js's browser build (its package.json "browser" field) inlined, written to
-// out/browser/tensorloom.js, using vite 8's build API (rolldown underneath). No minification,
-// so stack traces in the browser smoke test point at readable code.
+// browser-bundle.mjs — builds the library for browsers: an ES module from src/index.ts written to
+// out/browser/tensorloom.js, plus the chunks it imports: the gpujs backend with gpu.js's browser
+// build (its package.json "browser" field) is a chunk of its own (gpujs-<hash>.js), which
+// loadBackend('gpujs') imports on demand. Uses vite 8's build API (rolldown underneath). No
+// minification, so stack traces in the browser smoke test point at readable code.
 //
 //   node scripts/browser-bundle.mjs [outDir]     (also imported by scripts/test-browser.mjs)
 
@@ -10,7 +11,7 @@ import { resolve } from 'node:path';
 
 const root = resolve(fileURLToPath(import.meta.url), '../..');
 
-/** Builds the bundle into `outDir`; returns the path of the ES module. */
+/** Builds the bundle into `outDir`; returns the path of the entry module (chunks sit beside it). */
 export async function buildBrowserBundle(outDir = resolve(root, 'out/browser')) {
   const { build } = await import('vite');
   await build({

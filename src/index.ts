@@ -19,9 +19,10 @@ export type { GradOptions } from './autograd/grad.js';
 export { gradcheck } from './autograd/gradcheck.js';
 export type { GradcheckOptions } from './autograd/gradcheck.js';
 
-export { setBackend, getBackend, registerBackend } from './backend/registry.js';
+export { setBackend, loadBackend, getBackend, registerBackend } from './backend/registry.js';
 export type { BackendName, BackendOptions } from './backend/registry.js';
 export type { Backend, View, UnaryOp, BinaryOp, ReduceOp } from './backend/backend.js';
+export type { GpuJsBackend, GpuJsOptions } from './backend/gpujs/index.js';
 
 export * as nn from './layers/index.js';
 export * as optim from './optim/index.js';

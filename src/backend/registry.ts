@@ -1,11 +1,12 @@
-// registry.ts — which backend new tensors are created on: setBackend / getBackend.
-// Backends are plain objects implementing the typed `Backend` interface; 'cpu' is built in
-// and the default. Tensors remember the backend they were made on, so switching backends
+// registry.ts — which backend new tensors are created on: setBackend / getBackend, and
+// loadBackend for backends loaded on demand. Backends are plain objects implementing the typed
+// `Backend` interface; 'cpu' is built in and the default. 'gpujs' is imported only when
+// loadBackend('gpujs') asks for it, so the main entry never loads gpu.js (a bundler puts it in
+// a chunk of its own). Tensors remember the backend they were made on, so switching backends
 // never silently mixes storages (ops check that every operand shares one backend).
 
 import type { Backend } from './backend.js';
 import { CpuBackend } from './cpu/index.js';
-import { GpuJsBackend } from './gpujs/index.js';
 
 export type BackendName = 'cpu' | 'gpujs';
 
@@ -16,22 +17,42 @@ export interface BackendOptions {
 
 type Factory = (options: BackendOptions) => Backend;
 
-const factories = new Map<string, Factory>([
-  ['cpu', () => new CpuBackend()],
-  ['gpujs', (o) => new GpuJsBackend(o)],
-]);
+const factories = new Map<string, Factory>([['cpu', () => new CpuBackend()]]);
 const cpu = new CpuBackend();
 const instances = new Map<string, Backend>();
 let current: Backend = cpu;
+let gpujsLoading: Promise<void> | null = null;
 
 /** Lets a backend module (e.g. the gpu.js one) make itself available to setBackend. */
 export function registerBackend(name: BackendName, factory: Factory): void {
   factories.set(name, factory);
 }
 
+/**
+ * Loads backend `name` if it is loaded on demand ('gpujs' imports gpu.js, once) and returns its
+ * backend object for `options`, without making it current: `await loadBackend('gpujs')` once,
+ * then `setBackend('gpujs', { mode })` as often as you like. 'cpu' resolves at once.
+ */
+export async function loadBackend(name: BackendName, options: BackendOptions = {}): Promise<Backend> {
+  if (name === 'gpujs' && !factories.has('gpujs')) {
+    gpujsLoading ??= import('./gpujs/index.js').then(
+      ({ GpuJsBackend }) => { if (!factories.has('gpujs')) registerBackend('gpujs', (o) => new GpuJsBackend(o)); },
+      (e: unknown) => {
+        gpujsLoading = null;
+        throw new Error(`loadBackend('gpujs'): could not load gpu.js: ${e instanceof Error ? e.message : String(e)}`);
+      },
+    );
+    await gpujsLoading;
+  }
+  return makeBackend('loadBackend', name, options);
+}
+
 /** A backend object by name ('cpu' is one shared instance; others are made by their factory). */
 export function makeBackend(op: string, name: BackendName, options: BackendOptions = {}): Backend {
   const factory = factories.get(name);
+  if (!factory && name === 'gpujs') {
+    throw new Error(`${op}('gpujs'): the gpujs backend is loaded on demand; call await loadBackend('gpujs') once first (it loads gpu.js)`);
+  }
   if (!factory) {
     throw new Error(`${op}: unknown or unavailable backend '${String(name)}' (available: ${[...factories.keys()].join(', ')})`);
   }
@@ -44,7 +65,7 @@ export function makeBackend(op: string, name: BackendName, options: BackendOptio
   return b;
 }
 
-/** Makes `name` the backend for tensors created from now on. */
+/** Makes `name` the backend for tensors created from now on ('gpujs' after loadBackend). */
 export function setBackend(name: BackendName, options: BackendOptions = {}): Backend {
   current = makeBackend('setBackend', name, options);
   return current;

@@ -1,9 +1,10 @@
 // smoke.js — the gpujs backend's end-to-end smoke test, written against the public API only
 // so it runs wherever the library does: in headless Chromium on WebGL2 (scripts/test-browser.mjs
 // serves it with the browser bundle) and in Node on headless-gl (scripts/test-gl.sh runs it
-// through test/browser/smoke-node.mjs). `smoke(tl, mode)` runs elementwise ops and a tiny MLP's
-// training on the gpujs backend in gpu.js mode `mode` and on the cpu backend, and reports
-// whether they agree; it never throws (a failure is a line of the report).
+// through test/browser/smoke-node.mjs). `smoke(tl, mode)` loads the gpujs backend
+// (tl.loadBackend, which imports gpu.js on demand), runs elementwise ops and a tiny MLP's
+// training on it in gpu.js mode `mode` and on the cpu backend, and reports whether they agree;
+// it never throws (a failure is a line of the report).
 
 /** Float32-ish agreement: |a - b| <= atol + rtol |b|, NaN only where the reference has NaN. */
 function close(a, b, rtol, atol) {
@@ -165,6 +166,15 @@ export async function smoke(tl, mode, { steps = 30, rtol = 1e-4, atol = 1e-5, cu
   const fail = (msg) => { ok = false; lines.push(`FAIL ${msg}`); };
   let activeMode = null;
   let stats = null;
+
+  // the gpujs backend is loaded on demand: this imports gpu.js (a chunk of its own in the bundle)
+  try {
+    await tl.loadBackend('gpujs', { mode });
+    lines.push(`ok   loadBackend('gpujs', { mode: '${mode}' })`);
+  } catch (e) {
+    fail(`loadBackend('gpujs'): ${e && e.message ? e.message.split('\n')[0] : e}`);
+    return { ok, mode, activeMode, lines, cases, losses: null };
+  }
 
   for (const [name, build] of ELEMENTWISE) {
     try {

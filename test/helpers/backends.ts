@@ -3,10 +3,12 @@
 // The backends are cpu and gpujs in each gpu.js mode listed in TENSORLOOM_GPUJS_MODES
 // (comma list, default 'webasm,cpu'; '' runs cpu only). Each carries the tolerance its float32
 // results are held to and whether it has float64; gpujs cases also fail on any kernel that
-// gpu.js silently ran on another mode (runner.stats.fallbacks).
+// gpu.js silently ran on another mode (runner.stats.fallbacks). Importing this module loads the
+// gpujs backend (loadBackend, which imports gpu.js) when any gpu.js mode is under test, so the
+// suites can switch to it synchronously.
 
 import { afterEach, beforeAll, afterAll, beforeEach, describe, expect } from 'vitest';
-import { getBackend, setBackend, type BackendName } from '../../src/index.js';
+import { getBackend, loadBackend, setBackend, type BackendName } from '../../src/index.js';
 import { makeBackend } from '../../src/backend/registry.js';
 import type { Backend } from '../../src/backend/backend.js';
 import type { GpuJsBackend } from '../../src/backend/gpujs/index.js';
@@ -39,6 +41,9 @@ export const BACKENDS: BackendCase[] = [
   CPU,
   ...gpujsModes().map((mode): BackendCase => ({ name: `gpujs:${mode}`, backend: 'gpujs', options: { mode }, tol: 1e-4, float64: false })),
 ];
+
+// the gpujs backend is loaded on demand; load it (and make each mode's instance) up front
+for (const b of BACKENDS) if (b.backend === 'gpujs') await loadBackend(b.backend, b.options);
 
 /** The backend object a case runs on (one shared instance per backend and mode). */
 export function backendOf(b: BackendCase): Backend {

@@ -1,13 +1,14 @@
-// elementwise.ts — CPU kernels for copy/cast, unary and binary maps, where and clamp.
-// Each op is a plain loop over one row (see strided.ts); the switch on the op sits outside
-// the loop. The math here is the reference the gpu.js kernels in kernels/ must match.
-// Reference: the C99 <math.h> semantics behind JS Math.*; fdlibm s_erf.c for erf.
+// elementwise.ts — CPU kernels for unary and binary maps, where and clamp (copy/cast is
+// copyStrided in ../strided.ts). Each op is a plain loop over one row (see ../strided.ts), one
+// row loop per op in the UNARY and BINARY tables, which are Record<UnaryOp|BinaryOp, …> so the
+// compiler proves every op has one. The math here is the reference kernels/elementwise.ts must
+// match. Reference: the C99 <math.h> semantics behind JS Math.*; fdlibm s_erf.c for erf.
 
 import type { BinaryOp, UnaryOp, View } from '../backend.js';
 import type { DType, TypedArray } from '../../tensor/dtype.js';
 import { allocTyped } from '../../tensor/dtype.js';
 import { numel } from '../../tensor/shape.js';
-import { forEachRow } from './strided.js';
+import { forEachRow } from '../strided.js';
 
 type Arr = TypedArray;
 
@@ -52,89 +53,79 @@ export function erf(x: number): number {
   return sign * (1 - erfc); // NaN stays NaN
 }
 
-export function copyKernel(x: View<Arr>, dtype: DType): Arr {
-  const out = allocTyped(dtype, numel(x.shape));
-  const src = x.data;
-  let o = 0;
-  const toBool = dtype === 'bool';
-  forEachRow(x.shape, [x.stride], [x.offset], (offs, n, inner) => {
-    let i = offs[0];
-    const s = inner[0];
-    if (toBool) for (let j = 0; j < n; j++, i += s) out[o++] = src[i] !== 0 ? 1 : 0;
-    else for (let j = 0; j < n; j++, i += s) out[o++] = src[i];
-  });
-  return out;
-}
+/** out[o .. o+n) = f(x[i], x[i+s], ...): one op's loop over one row. */
+type UnaryRow = (out: Arr, o: number, x: Arr, i: number, s: number, n: number) => void;
 
-function unaryRow(op: UnaryOp, out: Arr, o: number, x: Arr, i: number, s: number, n: number): void {
-  const e = o + n;
-  switch (op) {
-    case 'neg': for (; o < e; o++, i += s) out[o] = -x[i]; return;
-    case 'exp': for (; o < e; o++, i += s) out[o] = Math.exp(x[i]); return;
-    case 'log': for (; o < e; o++, i += s) out[o] = Math.log(x[i]); return;
-    case 'sqrt': for (; o < e; o++, i += s) out[o] = Math.sqrt(x[i]); return;
-    case 'abs': for (; o < e; o++, i += s) out[o] = Math.abs(x[i]); return;
-    case 'sign': for (; o < e; o++, i += s) out[o] = Math.sign(x[i]); return;
-    case 'sin': for (; o < e; o++, i += s) out[o] = Math.sin(x[i]); return;
-    case 'cos': for (; o < e; o++, i += s) out[o] = Math.cos(x[i]); return;
-    case 'tanh': for (; o < e; o++, i += s) out[o] = Math.tanh(x[i]); return;
-    case 'sigmoid':
-      // written so exp never overflows: for v<0 use e^v/(1+e^v)
-      for (; o < e; o++, i += s) {
-        const v = x[i];
-        if (v >= 0) out[o] = 1 / (1 + Math.exp(-v));
-        else { const z = Math.exp(v); out[o] = z / (1 + z); }
-      }
-      return;
-    case 'relu': for (; o < e; o++, i += s) { const v = x[i]; out[o] = v > 0 ? v : 0; } return;
-    case 'erf': for (; o < e; o++, i += s) out[o] = erf(x[i]); return;
-    case 'reciprocal': for (; o < e; o++, i += s) out[o] = 1 / x[i]; return;
-    case 'floor': for (; o < e; o++, i += s) out[o] = Math.floor(x[i]); return;
-    case 'ceil': for (; o < e; o++, i += s) out[o] = Math.ceil(x[i]); return;
-    // round half to even, as torch.round
-    case 'round': for (; o < e; o++, i += s) { const v = x[i], r = Math.round(v); out[o] = Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r; } return;
-    case 'logicalNot': for (; o < e; o++, i += s) out[o] = x[i] === 0 ? 1 : 0; return;
-    case 'isnan': for (; o < e; o++, i += s) out[o] = x[i] !== x[i] ? 1 : 0; return;
-  }
-}
+export const UNARY: Record<UnaryOp, UnaryRow> = {
+  neg: (out, o, x, i, s, n) => { for (const e = o + n; o < e; o++, i += s) out[o] = -x[i]; },
+  exp: (out, o, x, i, s, n) => { for (const e = o + n; o < e; o++, i += s) out[o] = Math.exp(x[i]); },
+  log: (out, o, x, i, s, n) => { for (const e = o + n; o < e; o++, i += s) out[o] = Math.log(x[i]); },
+  sqrt: (out, o, x, i, s, n) => { for (const e = o + n; o < e; o++, i += s) out[o] = Math.sqrt(x[i]); },
+  abs: (out, o, x, i, s, n) => { for (const e = o + n; o < e; o++, i += s) out[o] = Math.abs(x[i]); },
+  sign: (out, o, x, i, s, n) => { for (const e = o + n; o < e; o++, i += s) out[o] = Math.sign(x[i]); },
+  sin: (out, o, x, i, s, n) => { for (const e = o + n; o < e; o++, i += s) out[o] = Math.sin(x[i]); },
+  cos: (out, o, x, i, s, n) => { for (const e = o + n; o < e; o++, i += s) out[o] = Math.cos(x[i]); },
+  tanh: (out, o, x, i, s, n) => { for (const e = o + n; o < e; o++, i += s) out[o] = Math.tanh(x[i]); },
+  // written so exp never overflows: for v < 0 use e^v / (1 + e^v)
+  sigmoid: (out, o, x, i, s, n) => {
+    for (const e = o + n; o < e; o++, i += s) {
+      const v = x[i];
+      if (v >= 0) out[o] = 1 / (1 + Math.exp(-v));
+      else { const z = Math.exp(v); out[o] = z / (1 + z); }
+    }
+  },
+  relu: (out, o, x, i, s, n) => { for (const e = o + n; o < e; o++, i += s) { const v = x[i]; out[o] = v > 0 ? v : 0; } },
+  erf: (out, o, x, i, s, n) => { for (const e = o + n; o < e; o++, i += s) out[o] = erf(x[i]); },
+  reciprocal: (out, o, x, i, s, n) => { for (const e = o + n; o < e; o++, i += s) out[o] = 1 / x[i]; },
+  floor: (out, o, x, i, s, n) => { for (const e = o + n; o < e; o++, i += s) out[o] = Math.floor(x[i]); },
+  ceil: (out, o, x, i, s, n) => { for (const e = o + n; o < e; o++, i += s) out[o] = Math.ceil(x[i]); },
+  // round half to even, as torch.round
+  round: (out, o, x, i, s, n) => {
+    for (const e = o + n; o < e; o++, i += s) { const v = x[i], r = Math.round(v); out[o] = Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r; }
+  },
+  logicalNot: (out, o, x, i, s, n) => { for (const e = o + n; o < e; o++, i += s) out[o] = x[i] === 0 ? 1 : 0; },
+  isnan: (out, o, x, i, s, n) => { for (const e = o + n; o < e; o++, i += s) out[o] = x[i] !== x[i] ? 1 : 0; },
+};
 
 export function unaryKernel(op: UnaryOp, x: View<Arr>, dtype: DType): Arr {
   const out = allocTyped(dtype, numel(x.shape));
+  const row = UNARY[op];
   let o = 0;
   forEachRow(x.shape, [x.stride], [x.offset], (offs, n, inner) => {
-    unaryRow(op, out, o, x.data, offs[0], inner[0], n);
+    row(out, o, x.data, offs[0], inner[0], n);
     o += n;
   });
   return out;
 }
 
-function binaryRow(op: BinaryOp, out: Arr, o: number, a: Arr, i: number, sa: number, b: Arr, j: number, sb: number, n: number): void {
-  const e = o + n;
-  switch (op) {
-    case 'add': for (; o < e; o++, i += sa, j += sb) out[o] = a[i] + b[j]; return;
-    case 'sub': for (; o < e; o++, i += sa, j += sb) out[o] = a[i] - b[j]; return;
-    case 'mul': for (; o < e; o++, i += sa, j += sb) out[o] = a[i] * b[j]; return;
-    case 'div': for (; o < e; o++, i += sa, j += sb) out[o] = a[i] / b[j]; return;
-    case 'pow': for (; o < e; o++, i += sa, j += sb) out[o] = Math.pow(a[i], b[j]); return;
-    // maximum/minimum propagate NaN, as torch.maximum
-    case 'maximum': for (; o < e; o++, i += sa, j += sb) { const p = a[i], q = b[j]; out[o] = p > q || p !== p ? p : q; } return;
-    case 'minimum': for (; o < e; o++, i += sa, j += sb) { const p = a[i], q = b[j]; out[o] = p < q || p !== p ? p : q; } return;
-    case 'eq': for (; o < e; o++, i += sa, j += sb) out[o] = a[i] === b[j] ? 1 : 0; return;
-    case 'ne': for (; o < e; o++, i += sa, j += sb) out[o] = a[i] !== b[j] ? 1 : 0; return;
-    case 'lt': for (; o < e; o++, i += sa, j += sb) out[o] = a[i] < b[j] ? 1 : 0; return;
-    case 'le': for (; o < e; o++, i += sa, j += sb) out[o] = a[i] <= b[j] ? 1 : 0; return;
-    case 'gt': for (; o < e; o++, i += sa, j += sb) out[o] = a[i] > b[j] ? 1 : 0; return;
-    case 'ge': for (; o < e; o++, i += sa, j += sb) out[o] = a[i] >= b[j] ? 1 : 0; return;
-    case 'logicalAnd': for (; o < e; o++, i += sa, j += sb) out[o] = a[i] !== 0 && b[j] !== 0 ? 1 : 0; return;
-    case 'logicalOr': for (; o < e; o++, i += sa, j += sb) out[o] = a[i] !== 0 || b[j] !== 0 ? 1 : 0; return;
-  }
-}
+/** out[o .. o+n) = f(a[i], b[j]), stepping i by sa and j by sb: one op's loop over one row. */
+type BinaryRow = (out: Arr, o: number, a: Arr, i: number, sa: number, b: Arr, j: number, sb: number, n: number) => void;
+
+export const BINARY: Record<BinaryOp, BinaryRow> = {
+  add: (out, o, a, i, sa, b, j, sb, n) => { for (const e = o + n; o < e; o++, i += sa, j += sb) out[o] = a[i] + b[j]; },
+  sub: (out, o, a, i, sa, b, j, sb, n) => { for (const e = o + n; o < e; o++, i += sa, j += sb) out[o] = a[i] - b[j]; },
+  mul: (out, o, a, i, sa, b, j, sb, n) => { for (const e = o + n; o < e; o++, i += sa, j += sb) out[o] = a[i] * b[j]; },
+  div: (out, o, a, i, sa, b, j, sb, n) => { for (const e = o + n; o < e; o++, i += sa, j += sb) out[o] = a[i] / b[j]; },
+  pow: (out, o, a, i, sa, b, j, sb, n) => { for (const e = o + n; o < e; o++, i += sa, j += sb) out[o] = Math.pow(a[i], b[j]); },
+  // maximum/minimum propagate NaN, as torch.maximum
+  maximum: (out, o, a, i, sa, b, j, sb, n) => { for (const e = o + n; o < e; o++, i += sa, j += sb) { const p = a[i], q = b[j]; out[o] = p > q || p !== p ? p : q; } },
+  minimum: (out, o, a, i, sa, b, j, sb, n) => { for (const e = o + n; o < e; o++, i += sa, j += sb) { const p = a[i], q = b[j]; out[o] = p < q || p !== p ? p : q; } },
+  eq: (out, o, a, i, sa, b, j, sb, n) => { for (const e = o + n; o < e; o++, i += sa, j += sb) out[o] = a[i] === b[j] ? 1 : 0; },
+  ne: (out, o, a, i, sa, b, j, sb, n) => { for (const e = o + n; o < e; o++, i += sa, j += sb) out[o] = a[i] !== b[j] ? 1 : 0; },
+  lt: (out, o, a, i, sa, b, j, sb, n) => { for (const e = o + n; o < e; o++, i += sa, j += sb) out[o] = a[i] < b[j] ? 1 : 0; },
+  le: (out, o, a, i, sa, b, j, sb, n) => { for (const e = o + n; o < e; o++, i += sa, j += sb) out[o] = a[i] <= b[j] ? 1 : 0; },
+  gt: (out, o, a, i, sa, b, j, sb, n) => { for (const e = o + n; o < e; o++, i += sa, j += sb) out[o] = a[i] > b[j] ? 1 : 0; },
+  ge: (out, o, a, i, sa, b, j, sb, n) => { for (const e = o + n; o < e; o++, i += sa, j += sb) out[o] = a[i] >= b[j] ? 1 : 0; },
+  logicalAnd: (out, o, a, i, sa, b, j, sb, n) => { for (const e = o + n; o < e; o++, i += sa, j += sb) out[o] = a[i] !== 0 && b[j] !== 0 ? 1 : 0; },
+  logicalOr: (out, o, a, i, sa, b, j, sb, n) => { for (const e = o + n; o < e; o++, i += sa, j += sb) out[o] = a[i] !== 0 || b[j] !== 0 ? 1 : 0; },
+};
 
 export function binaryKernel(op: BinaryOp, a: View<Arr>, b: View<Arr>, dtype: DType): Arr {
   const out = allocTyped(dtype, numel(a.shape));
+  const row = BINARY[op];
   let o = 0;
   forEachRow(a.shape, [a.stride, b.stride], [a.offset, b.offset], (offs, n, inner) => {
-    binaryRow(op, out, o, a.data, offs[0], inner[0], b.data, offs[1], inner[1], n);
+    row(out, o, a.data, offs[0], inner[0], b.data, offs[1], inner[1], n);
     o += n;
   });
   // bool arithmetic saturates (True + True = True), as PyTorch

@@ -1,16 +1,21 @@
 // cpu/index.ts — the CPU backend: pure TypeScript, storage is a typed array per tensor.
 // This is the readable reference every other backend is tested against; each method
-// forwards to one kernel file (elementwise, reduce, norm, matmul, indexing, conv).
+// forwards to one kernel file, named by family as in gpujs/ and kernels/ (elementwise, reduce,
+// softmax, norm, matmul, conv, pool, indexing); copy/toHost and assign are the shared host
+// helpers of ../strided.ts.
 
 import type { Backend } from '../backend.js';
 import type { DType, TypedArray } from '../../tensor/dtype.js';
 import { allocTyped } from '../../tensor/dtype.js';
-import { binaryKernel, clampKernel, copyKernel, unaryKernel, whereKernel } from './elementwise.js';
-import { argReduceKernel, reduceKernel, softmaxKernel } from './reduce.js';
+import { assignStrided, copyStrided } from '../strided.js';
+import { binaryKernel, clampKernel, unaryKernel, whereKernel } from './elementwise.js';
+import { argReduceKernel, reduceKernel } from './reduce.js';
+import { softmaxKernel } from './softmax.js';
 import { layerNormKernel } from './norm.js';
 import { matmulKernel } from './matmul.js';
-import { avgPool2dBackwardKernel, avgPool2dKernel, col2imKernel, im2colKernel, maxPool2dBackwardKernel, maxPool2dKernel } from './conv.js';
-import { assignKernel, catKernel, embedKernel, gatherKernel, indexAddKernel, indexSelectKernel, scatterAddKernel } from './indexing.js';
+import { col2imKernel, im2colKernel } from './conv.js';
+import { avgPool2dBackwardKernel, avgPool2dKernel, maxPool2dBackwardKernel, maxPool2dKernel } from './pool.js';
+import { catKernel, embedKernel, gatherKernel, indexAddKernel, indexSelectKernel, scatterAddKernel } from './indexing.js';
 
 export class CpuBackend implements Backend<TypedArray> {
   readonly name = 'cpu';
@@ -22,11 +27,11 @@ export class CpuBackend implements Backend<TypedArray> {
     return out;
   }
   zeros(dtype: DType, size: number): TypedArray { return allocTyped(dtype, size); }
-  toHost = copyKernel;
+  toHost = copyStrided;
   storageSize(s: TypedArray): number { return s.length; }
-  assign = assignKernel;
+  assign = assignStrided;
 
-  copy = copyKernel;
+  copy = copyStrided;
   unary = unaryKernel;
   binary = binaryKernel;
   where = whereKernel;

@@ -1,5 +1,6 @@
 // indexing.ts — CPU kernels that move data by index: strided copy into a larger array (cat,
-// slice's adjoint), gather / scatter-add along an axis, and index-select / index-add.
+// slice's adjoint), gather / scatter-add along an axis, and index-select / index-add. The
+// in-place write into a view (assign) is assignStrided in ../strided.ts, shared with gpujs.
 // Every index is bounds-checked here so a bad index throws instead of reading garbage.
 // Reference: torch.gather, torch.Tensor.scatter_add_, torch.index_select, index_add_.
 
@@ -7,23 +8,9 @@ import type { View } from '../backend.js';
 import type { DType, TypedArray } from '../../tensor/dtype.js';
 import { allocTyped } from '../../tensor/dtype.js';
 import { contiguousStrides, numel } from '../../tensor/shape.js';
-import { forEachRow } from './strided.js';
+import { copyInto, forEachRow } from '../strided.js';
 
 type Arr = TypedArray;
-
-/** In place: dst's viewed elements = src's (the two views share one shape). */
-export function assignKernel(dst: View<Arr>, src: View<Arr>): void {
-  copyInto(dst.data, dst.stride, dst.offset, src);
-}
-
-/** Copies view x into dst at dstOffset with the given dst strides (dst laid out by caller). */
-function copyInto(dst: Arr, dstStride: number[], dstOffset: number, x: View<Arr>): void {
-  const src = x.data;
-  forEachRow(x.shape, [x.stride, dstStride], [x.offset, dstOffset], (offs, n, inner) => {
-    let i = offs[0], o = offs[1];
-    for (let j = 0; j < n; j++, i += inner[0], o += inner[1]) dst[o] = src[i];
-  });
-}
 
 export function catKernel(xs: View<Arr>[], axis: number, dtype: DType): Arr {
   const shape = [...xs[0].shape];

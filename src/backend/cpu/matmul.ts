@@ -9,7 +9,7 @@ import type { View } from '../backend.js';
 import type { DType, TypedArray } from '../../tensor/dtype.js';
 import { allocTyped } from '../../tensor/dtype.js';
 import { numel } from '../../tensor/shape.js';
-import { forEachRow } from './strided.js';
+import { forEachRow } from '../strided.js';
 
 type Arr = TypedArray;
 

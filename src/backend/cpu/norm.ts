@@ -6,27 +6,17 @@
 import type { View } from '../backend.js';
 import type { DType, TypedArray } from '../../tensor/dtype.js';
 import { allocTyped } from '../../tensor/dtype.js';
-import { fmt, isContiguous, numel } from '../../tensor/shape.js';
-import { copyKernel } from './elementwise.js';
+import { isContiguous, numel } from '../../tensor/shape.js';
+import { copyStrided, groupStart } from '../strided.js';
 
 type Arr = TypedArray;
-
-/** The first of the trailing dims of `shape` whose sizes multiply to n (the normalised group). */
-export function groupStart(shape: readonly number[], n: number): number {
-  let p = 1;
-  for (let k = shape.length; k >= 0; k--) {
-    if (p === n) return k;
-    if (k > 0) p *= shape[k - 1];
-  }
-  throw new Error(`layerNorm: no trailing dims of ${fmt(shape)} hold ${n} elements`);
-}
 
 // mean = sum x / n,  rstd = 1 / sqrt(sum (x - mean)^2 / n + eps),  y = (x - mean) * rstd
 export function layerNormKernel(x: View<Arr>, n: number, eps: number, dtype: DType): { y: Arr; mean: Arr; rstd: Arr } {
   const rows = numel(x.shape.slice(0, groupStart(x.shape, n)));
   // read the groups in row-major order: straight from x when it is laid out so, else a copy
   const flat = isContiguous(x.shape, x.stride);
-  const src = flat ? x.data : copyKernel(x, 'float64');
+  const src = flat ? x.data : copyStrided(x, 'float64');
   const off = flat ? x.offset : 0;
   const y = allocTyped(dtype, rows * n);
   const mean = allocTyped(dtype, rows);

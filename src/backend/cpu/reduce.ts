@@ -1,4 +1,4 @@
-// reduce.ts — CPU reductions (sum/prod/max/min), arg-reductions and the fused softmax kernel.
+// reduce.ts — CPU reductions (sum/prod/max/min) and arg-reductions (argmax/argmin).
 // A reduction walks the input in memory order and accumulates into the output, whose strides
 // are 0 along reduced dims, so both "reduce the last dim" and "reduce the first dim" stream
 // through memory. Float sums accumulate in float64 before rounding to the output dtype.
@@ -8,7 +8,7 @@ import type { ReduceOp, View } from '../backend.js';
 import type { DType, TypedArray } from '../../tensor/dtype.js';
 import { allocTyped } from '../../tensor/dtype.js';
 import { contiguousStrides, numel } from '../../tensor/shape.js';
-import { forEachRow } from './strided.js';
+import { forEachLane, forEachRow } from '../strided.js';
 
 type Arr = TypedArray;
 
@@ -66,16 +66,6 @@ export function reduceKernel(op: ReduceOp, x: View<Arr>, axes: number[], dtype: 
   return out;
 }
 
-/** Calls lane(xOffset, outOffset) for every 1-D lane of x along `axis`. */
-function forEachLane(x: View<Arr>, axis: number, lane: (xo: number, oo: number) => void): void {
-  const outStrides = contiguousStrides(x.shape);
-  const shape = x.shape.map((s, d) => (d === axis ? 1 : s));
-  forEachRow(shape, [x.stride, outStrides], [x.offset, 0], (offs, n, inner) => {
-    let i = offs[0], o = offs[1];
-    for (let j = 0; j < n; j++, i += inner[0], o += inner[1]) lane(i, o);
-  });
-}
-
 export function argReduceKernel(op: 'argmax' | 'argmin', x: View<Arr>, axis: number): Arr {
   const n = x.shape[axis];
   const s = x.stride[axis];
@@ -93,34 +83,6 @@ export function argReduceKernel(op: 'argmax' | 'argmin', x: View<Arr>, axis: num
     }
     // oo indexes the full-shape output; with the axis removed it divides by the axis size
     out[Math.floor(oo / (laneStride * n)) * laneStride + (oo % laneStride)] = best;
-  });
-  return out;
-}
-
-let lane64 = new Float64Array(0);
-
-export function softmaxKernel(x: View<Arr>, axis: number, log: boolean, dtype: DType): Arr {
-  const n = x.shape[axis];
-  const s = x.stride[axis];
-  const so = contiguousStrides(x.shape)[axis];
-  const out = allocTyped(dtype, numel(x.shape));
-  const src = x.data;
-  if (lane64.length < n) lane64 = new Float64Array(n);
-  const e = lane64; // exp(x_j - m) of the current lane, kept in float64 so each is computed once
-  forEachLane(x, axis, (xo, oo) => {
-    // y_j = exp(x_j - m) / sum_k exp(x_k - m),   m = max_k x_k
-    let m = -Infinity;
-    for (let j = 0; j < n; j++) { const v = src[xo + j * s]; if (v > m || v !== v) m = v; }
-    if (m === -Infinity) m = 0; // all -inf: softmax gives NaN as torch; log-softmax -inf
-    let z = 0;
-    for (let j = 0; j < n; j++) z += (e[j] = Math.exp(src[xo + j * s] - m));
-    if (log) {
-      const lz = Math.log(z) + m;
-      for (let j = 0; j < n; j++) out[oo + j * so] = src[xo + j * s] - lz;
-    } else {
-      const inv = 1 / z;
-      for (let j = 0; j < n; j++) out[oo + j * so] = e[j] * inv;
-    }
   });
   return out;
 }

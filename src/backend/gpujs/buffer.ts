@@ -2,13 +2,20 @@
 // of the tensor's dtype), on the device (what gpu.js kernels take and return: a Texture on the
 // GL modes, a Float32Array on webasm and cpu), or both. Kernel outputs stay on the device and
 // are read back only when the host asks (toArray/dataSync/item), then cached; host data is
-// uploaded once, the first time a kernel reads it.
+// uploaded once, the first time a kernel reads it. checkDtype is the backend's float64 refusal.
 
 import type { Texture } from 'gpu.js';
 import type { DType, TypedArray } from '../../tensor/dtype.js';
 import { allocTyped } from '../../tensor/dtype.js';
 
 export type DeviceValue = Float32Array | Texture;
+
+/** gpu.js computes in float32: float64 is refused with an error naming the op, never rounded. */
+export function checkDtype(op: string, dtype: DType): void {
+  if (dtype === 'float64') {
+    throw new Error(`gpujs.${op}: float64 is not supported (gpu.js computes in float32); use float32, or the cpu backend for float64`);
+  }
+}
 
 /** Largest element count (and index) float32 kernel arithmetic addresses exactly. */
 export const MAX_ELEMENTS = 2 ** 24;

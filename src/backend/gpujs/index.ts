@@ -3,23 +3,28 @@
 // headlessgl → webgl2 → webgl → webasm → cpu). Storage is a GpuBuffer; results stay on the
 // device until the host reads them. gpu.js computes in float32, so float64 tensors are refused
 // with a clear error rather than silently rounded; int32 and bool travel as exact floats.
-// Each method's CPU twin is the method of the same name in src/backend/cpu/.
+// Each method's CPU twin is the method of the same name in src/backend/cpu/; the methods forward
+// to the family files (elementwise, reduce, softmax, norm, matmul, conv, pool, indexing), the
+// same names as in cpu/ and kernels/. This module is loaded on demand (registry.ts's
+// loadBackend), so gpu.js is not part of the main entry.
 
 import { GPU } from 'gpu.js';
 import type { AvgPoolMode, Backend, BinaryOp, ReduceOp, UnaryOp, View, Window2d } from '../backend.js';
 import type { DType, TypedArray } from '../../tensor/dtype.js';
 import { allocTyped } from '../../tensor/dtype.js';
 import { numel } from '../../tensor/shape.js';
-import { collapse } from '../cpu/strided.js';
-import { copyKernel } from '../cpu/elementwise.js';
-import { binarySource, clampSource, copySource, unarySource, whereSource } from '../../../kernels/elementwise.js';
+import { collapse, copyStrided } from '../strided.js';
 import type { KernelSource } from '../../../kernels/common.js';
-import { GpuBuffer } from './buffer.js';
+import { checkDtype, GpuBuffer } from './buffer.js';
 import { KernelRunner, modeOfKernelClass } from './runner.js';
-import { argReduce, layerNorm, reduce, softmax } from './reduce.js';
+import { binary, clamp, copy, unary, where } from './elementwise.js';
+import { argReduce, reduce } from './reduce.js';
+import { softmax } from './softmax.js';
+import { layerNorm } from './norm.js';
 import { matmul } from './matmul.js';
+import { col2im, im2col } from './conv.js';
+import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool.js';
 import { assign, cat, embed, gather, indexAdd, indexSelect, scatterAdd } from './indexing.js';
-import { avgPool2d, avgPool2dBackward, col2im, im2col, maxPool2d, maxPool2dBackward } from './conv.js';
 
 type V = View<GpuBuffer>;
 
@@ -29,12 +34,6 @@ export interface GpuJsOptions {
 }
 
 const MODES = ['gpu', 'webgl', 'webgl2', 'headlessgl', 'webasm', 'cpu'];
-
-export function checkDtype(op: string, dtype: DType): void {
-  if (dtype === 'float64') {
-    throw new Error(`gpujs.${op}: float64 is not supported (gpu.js computes in float32); use float32, or the cpu backend for float64`);
-  }
-}
 
 export class GpuJsBackend implements Backend<GpuBuffer> {
   readonly name = 'gpujs';
@@ -76,47 +75,27 @@ export class GpuJsBackend implements Backend<GpuBuffer> {
     return new GpuBuffer(dtype, size, allocTyped(dtype, size));
   }
   toHost(x: V, dtype: DType): TypedArray {
-    // host-resident data is copied on the host (exact for int32); device data is gathered on
-    // the device first when the view is not the whole buffer, so only the view is read back
+    // host-resident data is copied on the host by the shared strided copy (exact for int32);
+    // device data is gathered on the device first when the view is not the whole buffer, so
+    // only the view is read back
     const buf = x.data;
     const whole = x.offset === 0 && numel(x.shape) === buf.size && collapse(x.shape, [x.stride]).strides[0].every((s) => s === 1);
-    if (buf.onHost || whole) return copyKernel({ data: buf.hostData(), shape: x.shape, stride: x.stride, offset: x.offset } as View<TypedArray>, dtype);
+    if (buf.onHost || whole) return copyStrided({ data: buf.hostData(), shape: x.shape, stride: x.stride, offset: x.offset }, dtype);
     // the gathered buffer is ours alone, so its host array is returned as is (cast if asked)
     const gathered = this.copy(x, buf.dtype).hostData();
     if (dtype === buf.dtype) return gathered;
-    return copyKernel({ data: gathered, shape: [gathered.length], stride: [1], offset: 0 } as View<TypedArray>, dtype);
+    return copyStrided({ data: gathered, shape: [gathered.length], stride: [1], offset: 0 }, dtype);
   }
   storageSize(s: GpuBuffer): number { return s.size; }
 
-  // ---- elementwise -------------------------------------------------------------------------
-  copy(x: V, dtype: DType): GpuBuffer {
-    checkDtype('copy', dtype);
-    const c = collapse(x.shape, [x.stride]);
-    return this.run(() => copySource(c.shape, c.strides[0], dtype), dtype, numel(x.shape), [x.data, x.offset]);
-  }
-  unary(op: UnaryOp, x: V, dtype: DType): GpuBuffer {
-    checkDtype(op, dtype);
-    const c = collapse(x.shape, [x.stride]);
-    return this.run(() => unarySource(op, c.shape, c.strides[0], dtype), dtype, numel(x.shape), [x.data, x.offset]);
-  }
-  binary(op: BinaryOp, a: V, b: V, dtype: DType): GpuBuffer {
-    checkDtype(op, dtype);
-    const c = collapse(a.shape, [a.stride, b.stride]);
-    return this.run(() => binarySource(op, c.shape, c.strides[0], c.strides[1], dtype), dtype, numel(a.shape), [a.data, a.offset, b.data, b.offset]);
-  }
-  where(cond: V, a: V, b: V, dtype: DType): GpuBuffer {
-    checkDtype('where', dtype);
-    const c = collapse(a.shape, [cond.stride, a.stride, b.stride]);
-    return this.run(() => whereSource(c.shape, c.strides[0], c.strides[1], c.strides[2], dtype), dtype, numel(a.shape),
-      [cond.data, cond.offset, a.data, a.offset, b.data, b.offset]);
-  }
-  clamp(x: V, lo: number | null, hi: number | null, dtype: DType): GpuBuffer {
-    checkDtype('clamp', dtype);
-    const c = collapse(x.shape, [x.stride]);
-    return this.run(() => clampSource(c.shape, c.strides[0], lo, hi, dtype), dtype, numel(x.shape), [x.data, x.offset]);
-  }
+  // ---- elementwise (./elementwise.ts) -------------------------------------------------------
+  copy(x: V, dtype: DType): GpuBuffer { return copy(this, x, dtype); }
+  unary(op: UnaryOp, x: V, dtype: DType): GpuBuffer { return unary(this, op, x, dtype); }
+  binary(op: BinaryOp, a: V, b: V, dtype: DType): GpuBuffer { return binary(this, op, a, b, dtype); }
+  where(cond: V, a: V, b: V, dtype: DType): GpuBuffer { return where(this, cond, a, b, dtype); }
+  clamp(x: V, lo: number | null, hi: number | null, dtype: DType): GpuBuffer { return clamp(this, x, lo, hi, dtype); }
 
-  // ---- reductions (./reduce.ts) -------------------------------------------------------------
+  // ---- reductions (./reduce.ts, ./softmax.ts, ./norm.ts) -------------------------------------
   reduce(op: ReduceOp, x: V, axes: number[], dtype: DType): GpuBuffer { return reduce(this, op, x, axes, dtype); }
   argReduce(op: 'argmax' | 'argmin', x: V, axis: number): GpuBuffer { return argReduce(this, op, x, axis); }
   softmax(x: V, axis: number, log: boolean, dtype: DType): GpuBuffer { return softmax(this, x, axis, log, dtype); }
@@ -134,7 +113,7 @@ export class GpuJsBackend implements Backend<GpuBuffer> {
   indexSelect(x: V, axis: number, index: V, dtype: DType): GpuBuffer { return indexSelect(this, x, axis, index, dtype); }
   indexAdd(shape: number[], axis: number, index: V, src: V, dtype: DType): GpuBuffer { return indexAdd(this, shape, axis, index, src, dtype); }
 
-  // ---- sliding windows (./conv.ts) -----------------------------------------------------------
+  // ---- sliding windows (./conv.ts, ./pool.ts) -------------------------------------------------
   im2col(x: V, g: Window2d, dtype: DType): GpuBuffer { return im2col(this, x, g, dtype); }
   col2im(cols: V, g: Window2d, dtype: DType): GpuBuffer { return col2im(this, cols, g, dtype); }
   maxPool2d(x: V, g: Window2d, dtype: DType): { values: GpuBuffer; indices: GpuBuffer } { return maxPool2d(this, x, g, dtype); }

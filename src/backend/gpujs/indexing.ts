@@ -1,6 +1,6 @@
-// indexing.ts — the gpujs backend's movement and indexing ops (kernels/indexing.ts, kernels/assign.ts).
-// CPU twins: assignKernel, catKernel, embedKernel, gatherKernel, scatterAddKernel,
-// indexSelectKernel, indexAddKernel in cpu/indexing.ts.
+// indexing.ts — the gpujs backend's in-place assign and its movement and indexing ops
+// (kernels/indexing.ts). CPU twins: assignStrided in ../strided.ts; catKernel, embedKernel,
+// gatherKernel, scatterAddKernel, indexSelectKernel, indexAddKernel in cpu/indexing.ts.
 // Index bounds: an index still on the host (user data, targets, token ids) is checked here before
 // upload (packed, if it is only part of its storage) and fails with the CPU twin's message; an
 // index made on the device (argmax, a `where`) is in range by construction and is not read back
@@ -9,14 +9,13 @@
 import type { View } from '../backend.js';
 import type { DType } from '../../tensor/dtype.js';
 import { contiguousStrides, numel } from '../../tensor/shape.js';
-import { assignKernel } from '../cpu/indexing.js';
-import { collapse, forEachRow } from '../cpu/strided.js';
-import { assignSource, planAssign } from '../../../kernels/assign.js';
+import { assignStrided, collapse, forEachRow } from '../strided.js';
 import {
-  catSource, embedSource, gatherSource, indexAddRowsSource, indexAddSource, indexSelectSource, scatterAddSource, type CatPart,
+  assignSource, catSource, embedSource, gatherSource, indexAddRowsSource, indexAddSource, indexSelectSource, planAssign,
+  scatterAddSource, type CatPart,
 } from '../../../kernels/indexing.js';
-import type { GpuBuffer } from './buffer.js';
-import { checkDtype, type GpuJsBackend } from './index.js';
+import { checkDtype, type GpuBuffer } from './buffer.js';
+import type { GpuJsBackend } from './index.js';
 
 type V = View<GpuBuffer>;
 
@@ -48,7 +47,7 @@ function assignOnHost(b: GpuJsBackend, dst: V, src: V, shape: number[], stride: 
   const key = `assign:${dst.data.dtype}:${shape.join('x')}/${stride.join(',')}`;
   const host = dst.data.hostData();
   // explicit fields: spreading an ndarray view drops its prototype getters (shape of a 0-d view)
-  assignKernel({ data: host, shape: dst.shape, stride: dst.stride, offset: dst.offset },
+  assignStrided({ data: host, shape: dst.shape, stride: dst.stride, offset: dst.offset },
     { data: src.data.hostData(), shape: src.shape, stride: src.stride, offset: src.offset });
   dst.data.setHost(host);
   if (!b.runner.stats.fallbacks.some((f) => f.key === key)) {

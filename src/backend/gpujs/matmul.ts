@@ -7,10 +7,10 @@
 import type { View } from '../backend.js';
 import type { DType } from '../../tensor/dtype.js';
 import { numel } from '../../tensor/shape.js';
-import { collapse } from '../cpu/strided.js';
+import { collapse } from '../strided.js';
 import { matmulBlockedSource, matmulSource, unblock, type MatmulGeometry } from '../../../kernels/matmul.js';
-import { GpuBuffer } from './buffer.js';
-import { checkDtype, type GpuJsBackend } from './index.js';
+import { checkDtype, GpuBuffer } from './buffer.js';
+import type { GpuJsBackend } from './index.js';
 
 type V = View<GpuBuffer>;
 

@@ -1,25 +1,22 @@
-// reduce.ts — the gpujs backend's reductions, arg-reductions, softmax and layer norm
-// (kernels/reduce.ts, kernels/softmax.ts, kernels/layernorm.ts). CPU twins: reduceKernel,
-// argReduceKernel, softmaxKernel in cpu/reduce.ts and layerNormKernel in cpu/norm.ts.
-// Everything is built on one reduction (runReduce): kept dims -> output, reduced dims looped
-// over, split into chunks and reduced again when long (see kernels/reduce.ts).
+// reduce.ts — the gpujs backend's reductions and arg-reductions (kernels/reduce.ts). CPU twins:
+// reduceKernel, argReduceKernel in cpu/reduce.ts. Everything is built on one reduction
+// (runReduce): kept dims -> output, reduced dims looped over, split into chunks and reduced
+// again when long (see kernels/reduce.ts). softmax.ts and norm.ts build on runReduce too, with
+// a pre-map and post-map per pass, and write the last pass over the lanes (withLanes).
 
 import type { ReduceOp, View } from '../backend.js';
 import type { DType } from '../../tensor/dtype.js';
 import { contiguousStrides, numel } from '../../tensor/shape.js';
-import { collapse } from '../cpu/strided.js';
-import { groupStart } from '../cpu/norm.js';
+import { collapse } from '../strided.js';
 import { lit } from '../../../kernels/common.js';
 import { CHUNK, chunkLength, reduceSource, type PostMap, type PreMap } from '../../../kernels/reduce.js';
-import { expShifted, finiteMax, logOf, reciprocal, softmaxSource } from '../../../kernels/softmax.js';
-import { meanOf, normalizeSource, rstdOf, squaredDeviation } from '../../../kernels/layernorm.js';
-import type { GpuBuffer } from './buffer.js';
-import { checkDtype, type GpuJsBackend } from './index.js';
+import { checkDtype, type GpuBuffer } from './buffer.js';
+import type { GpuJsBackend } from './index.js';
 
 type V = View<GpuBuffer>;
 
 /** x's dims split into kept ones (output order) and reduced ones, each group collapsed. */
-interface Split {
+export interface Split {
   kept: number[];
   keptStride: number[];
   red: number[];
@@ -30,7 +27,7 @@ interface Split {
  * Kept dims in order; reduced dims in memory order (largest stride first) when `memoryOrder`,
  * which is free for sum/max/min but not for arg-reductions, whose reduced index is the position.
  */
-function split(x: V, axes: number[], memoryOrder: boolean): Split {
+export function split(x: V, axes: number[], memoryOrder: boolean): Split {
   const keptDims = x.shape.map((_, d) => d).filter((d) => !axes.includes(d));
   const redDims = memoryOrder ? [...axes].sort((p, q) => Math.abs(x.stride[q]) - Math.abs(x.stride[p])) : axes;
   const k = collapse(keptDims.map((d) => x.shape[d]), [keptDims.map((d) => x.stride[d])]);
@@ -38,7 +35,7 @@ function split(x: V, axes: number[], memoryOrder: boolean): Split {
   return { kept: k.shape, keptStride: k.strides[0], red: r.shape, redStride: r.strides[0] };
 }
 
-interface Maps {
+export interface Maps {
   pre?: PreMap;
   post?: PostMap;
   /** one value per output, read by the maps */
@@ -51,7 +48,7 @@ interface Maps {
  * CHUNK elements, and the partials are reduced the same way (pre-map in the first pass only,
  * post-map in the last).
  */
-function runReduce(b: GpuJsBackend, x: V, s: Split, op: ReduceOp, dtype: DType, maps: Maps = {}): GpuBuffer {
+export function runReduce(b: GpuJsBackend, x: V, s: Split, op: ReduceOp, dtype: DType, maps: Maps = {}): GpuBuffer {
   const out = numel(s.kept);
   const R = numel(s.red);
   // (gpu.js cannot take an empty array; with nothing to reduce the kernel reads no input)
@@ -89,33 +86,10 @@ export function argReduce(b: GpuJsBackend, op: 'argmax' | 'argmin', x: V, axis: 
 }
 
 /** x's shape collapsed with its strides and a per-lane buffer's strides (0 along `axes`). */
-function withLanes(x: V, axes: number[]): { shape: number[]; xStride: number[]; laneStride: number[] } {
+export function withLanes(x: V, axes: number[]): { shape: number[]; xStride: number[]; laneStride: number[] } {
   const keptStrides = contiguousStrides(x.shape.filter((_, d) => !axes.includes(d)));
   let k = 0;
   const lane = x.shape.map((_, d) => (axes.includes(d) ? 0 : keptStrides[k++]));
   const c = collapse(x.shape, [x.stride, lane]);
   return { shape: c.shape, xStride: c.strides[0], laneStride: c.strides[1] };
-}
-
-// y = exp(x - m) * (1 / z)  or  y = (x - m) - log z,   m = max x (0 if -inf),  z = sum exp(x - m)
-export function softmax(b: GpuJsBackend, x: V, axis: number, log: boolean, dtype: DType): GpuBuffer {
-  checkDtype(log ? 'logSoftmax' : 'softmax', dtype);
-  const s = split(x, [axis], true);
-  const m = runReduce(b, x, s, 'max', 'float32', { post: finiteMax });
-  const z = runReduce(b, x, s, 'sum', 'float32', { pre: expShifted, post: log ? logOf : reciprocal, aux: m });
-  const c = withLanes(x, [axis]);
-  return b.run(() => softmaxSource(c.shape, c.xStride, c.laneStride, log, dtype), dtype, numel(x.shape), [x.data, x.offset, m, z]);
-}
-
-// mean = sum x / n,  rstd = 1 / sqrt(sum (x - mean)^2 / n + eps),  y = (x - mean) * rstd
-export function layerNorm(b: GpuJsBackend, x: V, n: number, eps: number, dtype: DType): { y: GpuBuffer; mean: GpuBuffer; rstd: GpuBuffer } {
-  checkDtype('layerNorm', dtype);
-  const k = groupStart(x.shape, n);
-  const axes = x.shape.map((_, d) => d).filter((d) => d >= k);
-  const s = split(x, axes, true);
-  const mean = runReduce(b, x, s, 'sum', dtype, { post: meanOf(n) });
-  const rstd = runReduce(b, x, s, 'sum', dtype, { pre: squaredDeviation, post: rstdOf(n, eps), aux: mean });
-  const c = withLanes(x, axes);
-  const y = b.run(() => normalizeSource(c.shape, c.xStride, c.laneStride, dtype), dtype, numel(x.shape), [x.data, x.offset, mean, rstd]);
-  return { y, mean, rstd };
 }

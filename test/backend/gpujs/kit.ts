@@ -1,7 +1,11 @@
-// kit.ts — the scaffolding the gpujs kernel-family tests (indexing, reduce, layernorm, conv,
-// matmul) share, one definition each:
+// kit.ts — the scaffolding the gpujs kernel-family tests (reduce, softmax, norm, matmul, conv,
+// pool, indexing; elementwise runs through test/ops) share, one definition each. The gpujs
+// backend is loaded on demand: test/helpers/backends.ts, imported here and by every test file
+// of this folder, loads it (and each mode under test) before any test runs.
 //   - host data: `values` (deterministic numbers from a seed) and `seeded` (a tensor of them);
 //   - views: `Layout` (how a view lies in its storage), `layoutOf` (its strides, offset, size);
+//   - sliding windows: `geom` (a Window2d), `GEOMS` (the geometries conv and pool both run),
+//     `MODES_AVG` (average pooling's divisor modes), `quarters` (values with ties);
 //   - the same view on both backends: `Pair`, `pair` (values over the whole storage), `viewPair`
 //     (values at the view's positions, a filler elsewhere), `whole` (a storage as a 1-D view);
 //   - comparisons against the CPU backend: `expectSame` (Backend-method level, storages),
@@ -10,7 +14,7 @@
 
 import { expect } from 'vitest';
 import { setBackend, tensor, type Tensor } from '../../../src/index.js';
-import type { View } from '../../../src/backend/backend.js';
+import type { AvgPoolMode, View, Window2d } from '../../../src/backend/backend.js';
 import { CpuBackend } from '../../../src/backend/cpu/index.js';
 import type { GpuBuffer } from '../../../src/backend/gpujs/buffer.js';
 import type { GpuJsBackend } from '../../../src/backend/gpujs/index.js';
@@ -98,6 +102,41 @@ export function layoutOf(shape: number[], layout: Layout): { stride: number[]; o
   }
   return { stride: contiguousStrides(shape), offset: 0, size: numel(shape) };
 }
+
+// ---- sliding windows (conv and pool) -------------------------------------------------------------
+
+/** Deterministic values in [-2, 2) on a grid of quarters, so pooling windows hold ties. */
+export const quarters = (n: number, seed: number): number[] => values(n, seed, 'float32', undefined, undefined, 'quarters');
+
+/** Window geometry with PyTorch's output size (floor or ceil mode), or an explicit one. */
+export function geom(nchw: number[], k: number[], s: number[], p: number[], d: number[], ceil = false, out?: number[]): Window2d {
+  const size = (n: number, kk: number, pp: number, ss: number, dd: number): number => {
+    let o = Math.floor((n + 2 * pp - dd * (kk - 1) - 1 + (ceil ? ss - 1 : 0)) / ss) + 1;
+    if (ceil && (o - 1) * ss >= n + pp) o--;
+    return o;
+  };
+  const [n, c, h, w] = nchw;
+  const [oh, ow] = out ?? [size(h, k[0], p[0], s[0], d[0]), size(w, k[1], p[1], s[1], d[1])];
+  return { n, c, h, w, kh: k[0], kw: k[1], sh: s[0], sw: s[1], ph: p[0], pw: p[1], dh: d[0], dw: d[1], oh, ow };
+}
+
+export const GEOMS: [string, Window2d][] = [
+  ['3x3 stride 1 pad 1', geom([2, 3, 7, 9], [3, 3], [1, 1], [1, 1], [1, 1])],
+  ['3x2 stride (2,1) pad 1 dilation (1,2)', geom([2, 3, 7, 9], [3, 2], [2, 1], [1, 1], [1, 2])],
+  ['2x2 stride 2 on odd 7x5, ceil mode', geom([1, 2, 7, 5], [2, 2], [2, 2], [0, 0], [1, 1], true)],
+  ['3x3 stride 2 pad 1, ceil mode', geom([2, 1, 8, 8], [3, 3], [2, 2], [1, 1], [1, 1], true)],
+  ['4x4 "same" (pad 1 top/left, 2 bottom/right)', geom([1, 2, 6, 5], [4, 4], [1, 1], [1, 1], [1, 1], false, [6, 5])],
+  ['5x5 dilation 2 stride 3 pad 2 on 33x13', geom([1, 1, 33, 13], [5, 5], [3, 3], [2, 2], [2, 2])],
+  ['1x1 stride 2 on 1-row input (conv1d)', geom([3, 4, 1, 9], [1, 1], [1, 2], [0, 0], [1, 1])],
+  ['window = whole 4x6 input', geom([2, 2, 4, 6], [4, 6], [1, 1], [0, 0], [1, 1])],
+];
+export const MODES_AVG: AvgPoolMode[] = [
+  { countIncludePad: true, divisorOverride: 0 },
+  { countIncludePad: false, divisorOverride: 0 },
+  { countIncludePad: true, divisorOverride: 3 },
+];
+/** The view layouts the window tests cycle through, one per geometry. */
+export const WINDOW_LAYOUTS: Layout[] = ['contiguous', 'channelsLast', 'strided'];
 
 // ---- the same view on cpu and on gpujs -----------------------------------------------------------
 

@@ -1,4 +1,4 @@
-// layernorm.ts — gpu.js kernels for layer norm without affine: per group of the last n
+// norm.ts — gpu.js kernels for layer norm without affine: per group of the last n
 // elements, mean = sum x / n, rstd = 1 / sqrt(sum (x - mean)^2 / n + eps), then
 // y = (x - mean) * rstd. CPU twin: layerNormKernel in src/backend/cpu/norm.ts. The two
 // statistics are the reduction kernel of kernels/reduce.ts with the maps below.

@@ -1,4 +1,4 @@
-// layernorm.test.ts — the fused layer-norm op. On the CPU backend in float64: the kernel against
+// norm.test.ts — the fused layer-norm op. On the CPU backend in float64: the kernel against
 // a plain-JS reference, the op (F.layerNorm) against its composition from mean/var/rsqrt, values
 // and gradients, gradcheck, and gradcheck of its gradient (createGraph). On gpujs, per gpu.js
 // mode: the layerNorm kernels (y, mean, rstd) against the CPU backend on contiguous, permuted,
