@@ -1,11 +1,14 @@
 /// <reference types="node" />
-// node.ts — the `tensorloom/node` entry: helpers that need Node's file system, kept off the main
-// entry so that the library bundles for browsers without Node built-ins. saveFile/loadFile are
-// io.saveSafetensors/io.loadSafetensors by path (the same format as safetensors.torch's files).
+// node.ts — the `tensorloom/node` entry: helpers that need Node's file system or threads, kept
+// off the main entry so that the library bundles for browsers without Node built-ins. saveFile/
+// loadFile are io.saveSafetensors/io.loadSafetensors by path (safetensors.torch's format);
+// nodeWorkers runs Word2Vec's workers > 1 on worker_threads: train(sentences, { runner: nodeWorkers }).
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Tensor } from './tensor/tensor.js';
 import { loadSafetensors, saveSafetensors, type SaveSafetensorsOptions } from './io/safetensors.js';
+
+export { nodeWorkers } from './nlp/word2vec_threads.js';
 
 /** Reads a whole file as bytes. */
 export function readBytes(path: string): Uint8Array {

@@ -11,6 +11,7 @@
 
 import { mobyDickChapters } from '../../examples/lib/text.js';
 import { Word2Vec } from '../../src/nlp/word2vec.js';
+import { nodeWorkers } from '../../src/node.js';
 import type { BenchCase, Runner } from '../types.js';
 
 /** word2vec.c (-cbow 0 -size 100 -window 5 -negative 5 -hs 0 -sample 1e-3 -min-count 5 -iter 5 -threads 1) here. */
@@ -32,7 +33,7 @@ function word2vecRunner(workers: number): Runner {
   const w2v = new Word2Vec({ vectorSize: 100, window: 5, negative: 5, sample: 1e-3, minCount: 5, epochs: EPOCHS, seed: 1, workers });
   return {
     run: async () => {
-      const { wordsProcessed } = await w2v.train(sentences);
+      const { wordsProcessed } = await w2v.train(sentences, { runner: nodeWorkers });
       if (wordsProcessed !== EPOCHS * TOKENS) throw new Error(`word2vec bench: trained ${wordsProcessed} words, expected ${EPOCHS * TOKENS}`);
     },
     // vocabulary size, and how close the trained vectors put whale and sperm (≈ 0.7): a broken run shows

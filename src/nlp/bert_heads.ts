@@ -1,10 +1,8 @@
 // bert_heads.ts — BERT pretraining: BertForPreTraining (BertModel + the masked-LM and
-// next-sentence heads, HF's `cls.*` keys) and bertPretrainingLoss. The MLM decoder's weight is
-// the word-embedding table itself (tied: one Parameter, gradients from both uses add up).
-// Shape letters: B batch, T sequence length, H hiddenSize, V vocabSize.
-// Reference: Devlin et al. 2019 §3.1, Appendix A.2; Hugging Face transformers
-// models/bert/modeling_bert.py (BertLMPredictionHead, BertPreTrainingHeads, BertForPreTraining);
-// Press & Wolf 2017, "Using the Output Embedding to Improve Language Models" (tying).
+// next-sentence heads, HF's `cls.*` keys; the MLM decoder's weight is the word-embedding table
+// itself) and bertPretrainingLoss. Shape letters: B batch, T sequence length, H hiddenSize, V vocabSize.
+// References: Devlin et al. 2019 §3.1; Hugging Face modeling_bert.py (BertLMPredictionHead,
+// BertForPreTraining); Press & Wolf 2017, "Using the Output Embedding to Improve Language Models".
 
 import { Tensor } from '../tensor/tensor.js';
 import { zeros } from '../tensor/creation.js';
@@ -13,10 +11,8 @@ import { Module, Parameter, type LoadResult } from '../layers/module.js';
 import { Linear, linear } from '../layers/linear.js';
 import { LayerNorm } from '../layers/norm.js';
 import { crossEntropy } from '../layers/loss.js';
-import {
-  activationFn, BertConfig, BertModel, initBertWeights, withoutPositionIds,
-  type BertConfigOptions, type BertForwardOptions,
-} from './bert.js';
+import { activationFn, BertConfig, initBertWeights, type BertConfigOptions } from './bert_config.js';
+import { BertModel, withoutPositionIds, type BertForwardOptions } from './bert.js';
 
 /** HF's BertPredictionHeadTransform: LayerNorm(act(h Wᵀ + b)), before the vocabulary projection. */
 export class BertPredictionHeadTransform extends Module {

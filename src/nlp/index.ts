@@ -1,5 +1,6 @@
 // nlp/index.ts — the `nlp` namespace: tokenizers and vocabularies, Word2Vec, and BERT's
-// masked-LM / next-sentence pretraining data and model.
+// masked-LM / next-sentence pretraining data and model. (Word2Vec's Node worker-thread runner,
+// nodeWorkers, is exported by tensorloom/node instead: src/node.ts.)
 
 export { basicTokenize, splitSentences } from './tokenize.js';
 export type { BasicTokenizeOptions } from './tokenize.js';
@@ -8,7 +9,9 @@ export type { VocabBuildOptions, VocabJSON } from './vocab.js';
 export { WordPieceTokenizer } from './wordpiece.js';
 export type { WordPieceOptions, WordPieceTrainOptions, DecodeOptions, WordPieceJSON } from './wordpiece.js';
 export { Word2Vec } from './word2vec.js';
-export type { Word2VecOptions, Word2VecProgress, Word2VecTrainOptions, Word2VecTrainResult } from './word2vec.js';
+export type {
+  Word2VecOptions, Word2VecParallelTask, Word2VecProgress, Word2VecRunner, Word2VecTrainOptions, Word2VecTrainResult,
+} from './word2vec.js';
 export { skipGramPairs } from './skipgram.js';
 export { maskTokens } from './mlm.js';
 export type { MaskTokensOptions } from './mlm.js';

@@ -1,12 +1,12 @@
 // mlm.ts — masked-language-model inputs for BERT pretraining: pick ~15% of the ordinary tokens
-// as prediction targets and corrupt them 80/10/10 ([MASK] / a random token / unchanged), so
-// the model cannot learn that "the token to predict is always [MASK]". Every draw comes from
-// the global generator (manualSeed), in order of the flattened positions.
-// Shape letters: B batch, T sequence length.
-// Reference: Devlin et al. 2019 §3.1 "Task #1: Masked LM"; Hugging Face transformers'
+// as targets and corrupt them 80/10/10 ([MASK] / a random token / unchanged), drawing from the
+// global generator (manualSeed) in order of the flattened positions. Shapes: B batch, T length.
+// References: Devlin et al. 2019 §3.1 "Task #1: Masked LM"; Hugging Face transformers'
 // DataCollatorForLanguageModeling.torch_mask_tokens.
 
+import { checkKeys, checkPositiveInt, checkProbability } from '../check.js';
 import { Tensor } from '../tensor/tensor.js';
+import { tensor } from '../tensor/creation.js';
 import { fmt } from '../tensor/shape.js';
 import { random, randomInt } from '../tensor/random.js';
 
@@ -55,13 +55,14 @@ export function maskTokens(inputIds: Tensor, opts: MaskTokensOptions): { inputId
     throw new Error(`${op}: inputIds must be an int32 Tensor, got ${inputIds instanceof Tensor ? `${inputIds.dtype} ${fmt(inputIds.shape)}` : typeof inputIds}`);
   }
   if (inputIds.ndim !== 1 && inputIds.ndim !== 2) throw new Error(`${op}: inputIds must be (B, T) or (T), got ${fmt(inputIds.shape)}`);
+  checkKeys(op, opts, ['vocabSize', 'maskTokenId', 'specialTokenIds', 'maskProb']);
   const { vocabSize, maskTokenId, specialTokenIds } = opts;
   const maskProb = opts.maskProb ?? 0.15;
-  if (!Number.isInteger(vocabSize) || vocabSize < 1) throw new Error(`${op}: vocabSize must be a positive integer, got ${vocabSize}`);
+  checkPositiveInt(op, 'vocabSize', vocabSize);
   checkId(op, 'maskTokenId', maskTokenId, vocabSize);
   if (!Array.isArray(specialTokenIds)) throw new Error(`${op}: specialTokenIds must be an array of token ids`);
   for (const id of specialTokenIds) checkId(op, 'special token id', id, vocabSize);
-  if (typeof maskProb !== 'number' || !(maskProb >= 0 && maskProb <= 1)) throw new Error(`${op}: maskProb must be between 0 and 1, got ${maskProb}`);
+  checkProbability(op, 'maskProb', maskProb);
 
   const ids = inputIds.dataSync(); // a copy: the input stays untouched
   const special = new Set(specialTokenIds);
@@ -69,7 +70,7 @@ export function maskTokens(inputIds: Tensor, opts: MaskTokensOptions): { inputId
   const labels = new Int32Array(ids.length).fill(IGNORE_INDEX);
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i];
-    checkId(op, `token id at flat position ${i} of inputIds ${fmt(inputIds.shape)}:`, id, vocabSize);
+    if (!(id >= 0 && id < vocabSize)) checkId(op, `token id at flat position ${i} of inputIds ${fmt(inputIds.shape)}:`, id, vocabSize);
     out[i] = id;
     if (special.has(id) || !(random() < maskProb)) continue; // not a prediction target
     labels[i] = id;
@@ -78,9 +79,8 @@ export function maskTokens(inputIds: Tensor, opts: MaskTokensOptions): { inputId
     else if (r < 0.9) out[i] = randomInt(0, vocabSize); // 10%: a random token
     // else 10%: unchanged
   }
-  const backend = inputIds._backend;
   return {
-    inputIds: Tensor._fromHost(backend, out, inputIds.shape, 'int32'),
-    labels: Tensor._fromHost(backend, labels, inputIds.shape, 'int32'),
+    inputIds: tensor(out, { shape: inputIds.shape, dtype: 'int32', like: inputIds }),
+    labels: tensor(labels, { shape: inputIds.shape, dtype: 'int32', like: inputIds }),
   };
 }

@@ -1,11 +1,10 @@
-// nsp.ts — next-sentence-prediction inputs for BERT pretraining: pairs of text segments (A, B)
-// where half the time B is the text that really follows A (isNext) and half the time a span from
-// another document, and the packing of a pair into one input `[CLS] A [SEP] B [SEP]` with token
-// types 0 for the first part and 1 for the second. Random choices use the global generator
-// (manualSeed). Segments are token lists (string[]); documents are lists of sentences.
-// Reference: Devlin et al. 2019 §3.1 "Task #2: Next Sentence Prediction"; google-research/bert
+// nsp.ts — next-sentence-prediction inputs for BERT pretraining: segment pairs (A, B) where B
+// really follows A half the time and is a span of another document otherwise (global generator,
+// manualSeed), and packing a pair as `[CLS] A [SEP] B [SEP]` with token types 0 then 1.
+// References: Devlin et al. 2019 §3.1 "Task #2: Next Sentence Prediction"; google-research/bert
 // create_pretraining_data.py (create_instances_from_document, truncate_seq_pair).
 
+import { check, checkKeys, checkProbability } from '../check.js';
 import { random, randomInt } from '../tensor/random.js';
 
 /** One NSP example: segment A, segment B, and whether B is A's real continuation. */
@@ -29,9 +28,7 @@ export interface PackPairOptions {
 }
 
 function checkMaxLen(op: string, maxLen: number): void {
-  if (!Number.isInteger(maxLen) || maxLen < 5) {
-    throw new Error(`${op}: maxLen must be an integer >= 5 ([CLS] A [SEP] B [SEP] with one token each), got ${maxLen}`);
-  }
+  check(op, Number.isInteger(maxLen) && maxLen >= 5, 'maxLen', maxLen, 'must be an integer >= 5: [CLS] A [SEP] B [SEP] with one token each');
 }
 
 function checkTokens(op: string, name: string, tokens: unknown): asserts tokens is string[] {
@@ -72,9 +69,10 @@ function checkTokens(op: string, name: string, tokens: unknown): asserts tokens 
  */
 export function makeNspPairs(documents: string[][][], opts: MakeNspPairsOptions = {}): NspPair[] {
   const op = 'makeNspPairs';
+  checkKeys(op, opts, ['maxLen', 'shortSeqProb']);
   const maxLen = opts.maxLen ?? 128, shortSeqProb = opts.shortSeqProb ?? 0.1;
   checkMaxLen(op, maxLen);
-  if (typeof shortSeqProb !== 'number' || !(shortSeqProb >= 0 && shortSeqProb <= 1)) throw new Error(`${op}: shortSeqProb must be between 0 and 1, got ${shortSeqProb}`);
+  checkProbability(op, 'shortSeqProb', shortSeqProb);
   if (!Array.isArray(documents)) throw new Error(`${op}: documents must be an array of documents (document → sentences → tokens)`);
   const docs = documents.map((doc, d) => {
     if (!Array.isArray(doc)) throw new Error(`${op}: document ${d} must be an array of sentences (each an array of tokens)`);
@@ -128,7 +126,7 @@ function pairsFromDocument(docs: string[][][], d: number, others: number[], targ
 function randomSpan(doc: string[][], targetLen: number): string[] {
   const span: string[] = [];
   for (let j = randomInt(0, doc.length); j < doc.length; j++) {
-    span.push(...doc[j]);
+    for (const t of doc[j]) span.push(t);
     if (span.length >= targetLen) break;
   }
   return span;
@@ -159,6 +157,7 @@ function trimAdjacent(a: string[], b: string[], maxTokens: number): [string[], s
  */
 export function packPair(tokensA: string[], tokensB: string[], opts: PackPairOptions = {}): { tokens: string[]; tokenTypeIds: number[] } {
   const op = 'packPair';
+  checkKeys(op, opts, ['maxLen']);
   const maxLen = opts.maxLen ?? 128;
   checkMaxLen(op, maxLen);
   checkTokens(op, 'tokensA', tokensA);

@@ -1,8 +1,10 @@
 // tokenize.ts — text to words and sentences, before any vocabulary: basicTokenize is BERT's
-// BasicTokenizer (clean, CJK spacing, lowercase and accent stripping, split on whitespace and
-// punctuation) and splitSentences a rule-based sentence splitter for English prose.
+// BasicTokenizer (clean, CJK spacing, lowercase, strip accents, split on whitespace and
+// punctuation), splitSentences a rule-based splitter for English prose; both linear in the text.
 // References: google-research/bert tokenization.py (BasicTokenizer, _is_punctuation,
 // _is_chinese_char); Hugging Face transformers BertTokenizer (NFC, strip_accents, never_split).
+
+import { nfc, nfd } from './normalize.js';
 
 export interface BasicTokenizeOptions {
   /** Lowercase every token (BERT "uncased"). Default true. */
@@ -26,7 +28,7 @@ const COMBINING_MARK = /\p{Mn}/gu;
 /** Lowercasing, accent stripping and punctuation splitting of whitespace-free or spaced text. */
 function normalizeAndSplitPunctuation(text: string, lowercase: boolean, stripAccents: boolean): string {
   let s = lowercase ? text.toLowerCase() : text;
-  if (stripAccents) s = s.normalize('NFD').replace(COMBINING_MARK, '');
+  if (stripAccents) s = nfd(s).replace(COMBINING_MARK, '');
   return s.replace(PUNCTUATION, ' $& ');
 }
 
@@ -49,14 +51,14 @@ export function basicTokenize(text: string, options: BasicTokenizeOptions = {}):
   const lowercase = options.lowercase ?? true;
   const stripAccents = options.stripAccents ?? lowercase;
   const neverSplit = new Set(options.neverSplit ?? []);
-  const cleaned = text.normalize('NFC').replace(INVALID, '').replace(WHITESPACE, ' ').replace(CJK, ' $& ');
+  const cleaned = nfc(text).replace(INVALID, '').replace(WHITESPACE, ' ').replace(CJK, ' $& ');
   if (neverSplit.size === 0) {
     return splitWhitespace(normalizeAndSplitPunctuation(cleaned, lowercase, stripAccents));
   }
   const out: string[] = [];
   for (const token of splitWhitespace(cleaned)) {
     if (neverSplit.has(token)) out.push(token);
-    else out.push(...splitWhitespace(normalizeAndSplitPunctuation(token, lowercase, stripAccents)));
+    else for (const t of splitWhitespace(normalizeAndSplitPunctuation(token, lowercase, stripAccents))) out.push(t);
   }
   return out;
 }
@@ -79,18 +81,34 @@ const BEFORE_NUMBER = new Set([
   'no', 'nos', 'vol', 'vols', 'p', 'pp', 'fig', 'figs', 'ch', 'art', 'sec', 'approx', 'ca',
   'jan', 'feb', 'mar', 'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec',
 ]);
-/** Terminal punctuation, then closing quotes/brackets, then whitespace or the end of the text. */
-const TERMINAL = /([.!?…]+)(["'”’»)\]}]*)(?:\s+|$)/gu;
+/**
+ * Terminal punctuation, then closing quotes/brackets, then whitespace or the end of the text. A
+ * match starts only at the start of a run of terminals (the lookbehind), so a long run that is
+ * not a sentence end is scanned once, not once per character.
+ */
+const TERMINAL = /(?<![.!?…])([.!?…]+)(["'”’»)\]}]*)(?:\s+|$)/gu;
 /** What may begin a sentence: a capital, a digit, or an opening quote/bracket. */
 const SENTENCE_START = /[\p{Lu}\p{Lt}\p{N}"'“‘«([{]/u;
 
+/** Longer words are never abbreviations (and are not run through the regexps below). */
+const MAX_ABBREVIATION = 32;
+
+/** The start of the run of non-whitespace that ends at `end`, not before `from`. */
+function wordStart(s: string, from: number, end: number): number {
+  let i = end;
+  while (i > from && !/\s/.test(s[i - 1])) i--;
+  return i;
+}
+
 /**
- * Whether the period after `before` (the sentence so far) ends an abbreviation or an initial
- * rather than the sentence, given `next`, the first character after the whitespace.
+ * Whether the period at `end` ends an abbreviation or an initial rather than the sentence that
+ * began at `from`, given `next`, the first character after the whitespace. Looks only at the last
+ * two words before the period, so each check costs their length, not the sentence's.
  */
-function isAbbreviation(before: string, next: string): boolean {
-  const words = before.split(/\s+/);
-  const word = words[words.length - 1].replace(/^["'“‘«([{]+/u, '');
+function isAbbreviation(s: string, from: number, end: number, next: string): boolean {
+  const start = wordStart(s, from, end);
+  const word = s.slice(start, end).replace(/^["'“‘«([{]+/u, '');
+  if (word.length > MAX_ABBREVIATION) return false;
   const lower = word.toLowerCase();
   if (TITLES.has(lower)) return true;
   if (BEFORE_NUMBER.has(lower) && /\p{N}/u.test(next)) return true;
@@ -99,8 +117,9 @@ function isAbbreviation(before: string, next: string): boolean {
     // A single letter is an initial ("J. Smith"), except the pronoun I ending a sentence
     // ("said I. Then"): I counts as an initial only after a capitalized word ("Henry I. Smith").
     if (word !== 'I') return true;
-    const prev = words.length >= 2 ? words[words.length - 2] : '';
-    return /^\p{Lu}/u.test(prev);
+    let prevEnd = start;
+    while (prevEnd > from && /\s/.test(s[prevEnd - 1])) prevEnd--;
+    return prevEnd < start && /^\p{Lu}/u.test(s.slice(wordStart(s, from, prevEnd), prevEnd));
   }
   return false;
 }
@@ -127,7 +146,7 @@ export function splitSentences(text: string): string[] {
       const gapEnd = m.index + m[0].length;
       const next = gapEnd < paragraph.length ? String.fromCodePoint(paragraph.codePointAt(gapEnd)!) : '';
       if (next !== '' && !SENTENCE_START.test(next)) continue;
-      if (m[1] === '.' && next !== '' && isAbbreviation(paragraph.slice(start, m.index), next)) continue;
+      if (m[1] === '.' && next !== '' && isAbbreviation(paragraph, start, m.index, next)) continue;
       pushTrimmed(out, paragraph.slice(start, end));
       start = gapEnd;
     }

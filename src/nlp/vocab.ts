@@ -4,6 +4,8 @@
 // vocab.txt (one token per line, id = line number).
 // Reference: torchtext build_vocab_from_iterator (ordering, min_freq, specials first).
 
+import { check, checkKeys, checkNonNegative } from '../check.js';
+
 /** BERT's special tokens, in the order that gives them ids 0..4. */
 export const BERT_SPECIALS: readonly string[] = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'];
 
@@ -58,9 +60,10 @@ export class Vocab {
    * dropped, and the list is cut at maxSize entries in total.
    */
   static build(tokenLists: Iterable<Iterable<string>>, options: VocabBuildOptions = {}): Vocab {
+    checkKeys('Vocab.build', options, ['minFreq', 'maxSize', 'specials']);
     const { minFreq = 1, maxSize = Infinity, specials = BERT_SPECIALS } = options;
-    if (!(Number.isFinite(minFreq) && minFreq >= 0)) fail('build', `minFreq must be a non-negative number, got ${minFreq}`);
-    if (!(maxSize === Infinity || (Number.isInteger(maxSize) && maxSize >= 0))) fail('build', `maxSize must be a non-negative integer, got ${maxSize}`);
+    checkNonNegative('Vocab.build', 'minFreq', minFreq);
+    check('Vocab.build', maxSize === Infinity || (Number.isInteger(maxSize) && maxSize >= 0), 'maxSize', maxSize, 'must be a non-negative integer');
     if (maxSize < specials.length) fail('build', `maxSize ${maxSize} is smaller than the ${specials.length} special tokens`);
     const special = new Set(specials);
     const counts = new Map<string, number>(); // insertion order = first appearance
@@ -85,6 +88,7 @@ export class Vocab {
    */
   static fromTokens(tokens: readonly string[], options: { specials?: readonly string[] } = {}): Vocab {
     if (!Array.isArray(tokens)) fail('fromTokens', `expected an array of tokens, got ${typeof tokens}`);
+    checkKeys('Vocab.fromTokens', options, ['specials']);
     const specials = options.specials ?? BERT_SPECIALS.filter((s) => tokens.includes(s));
     return new Vocab([...tokens], specials, 'fromTokens');
   }

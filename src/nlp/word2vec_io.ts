@@ -1,10 +1,10 @@
-// word2vec_io.ts — word vectors in the two file formats of the word2vec C tool, which gensim's
-// KeyedVectors.load_word2vec_format (binary=False / binary=True) and most other tools read:
-//   text:   "V D\n", then per word "word v1 v2 … vD\n" (decimal numbers, space-separated)
-//   binary: "V D\n", then per word the word's UTF-8 bytes, ' ', D little-endian float32, '\n'
-// References: word2vec.c (the end of TrainModel, which writes both); gensim
-// models/keyedvectors.py (_load_word2vec_format, _word2vec_read_binary).
-// Shapes: V words, D values per vector; `vectors` is (V, D) row-major.
+// word2vec_io.ts — word vectors in the word2vec C tool's two file formats, which gensim's
+// KeyedVectors.load_word2vec_format reads: text "V D\n" then "word v1 … vD\n" per word; binary
+// "V D\n" then per word its UTF-8 bytes, ' ', D little-endian float32, '\n'. The readers check
+// the header against the file before allocating. References: word2vec.c (TrainModel); gensim
+// models/keyedvectors.py (_load_word2vec_format). Shapes: V words, `vectors` (V, D) row-major.
+
+import { checkShape } from '../tensor/shape.js';
 
 /** Words and their vectors, as read from or written to a file. */
 export interface WordVectors {
@@ -44,7 +44,7 @@ export function formatText({ words, vectors, dim }: WordVectors): string {
   return lines.join('\n') + '\n';
 }
 
-/** Reads "V D" at the start of a file; `where` names the op for errors. */
+/** Reads "V D" at the start of a file. */
 function parseHeader(op: string, line: string): [number, number] {
   const parts = line.trim().split(/\s+/);
   const [v, d] = parts.map(Number);
@@ -54,11 +54,43 @@ function parseHeader(op: string, line: string): [number, number] {
   return [v, d];
 }
 
-/** Parses the text format (also with \r\n line ends, trailing spaces and a missing last newline). */
+/**
+ * Checks a header against the file before anything is allocated: each of the `count` vectors
+ * takes at least `perVector` of the `available` characters or bytes after the header, and
+ * (count, dim) must be a shape a tensor can have (checkShape).
+ */
+function checkHeader(op: string, count: number, dim: number, perVector: number, available: number, unit: string): void {
+  if (count * perVector > available) {
+    throw new Error(`${op}: the header announces ${count} vectors of ${dim} values, which take at least ${count * perVector} ${unit}, `
+      + `but only ${available} follow the header`);
+  }
+  checkShape(op, [count, dim]);
+}
+
+/** The float32 of one number of the text format; errors name the line, the value and the word. */
+function parseValue(op: string, s: string, ln: number, c: number, word: string): number {
+  const at = `${op}: line ${ln}: value ${c} of ${JSON.stringify(word)}`;
+  const v = Number(s);
+  if (Number.isNaN(v) && !/^[+-]?(nan|inf(inity)?)$/i.test(s)) throw new Error(`${at} is not a number: ${JSON.stringify(s)}`);
+  if (!Number.isFinite(v)) throw new Error(`${at} is not finite: ${JSON.stringify(s)}`);
+  const f = Math.fround(v);
+  if (!Number.isFinite(f)) throw new Error(`${at} is too large for a float32: ${JSON.stringify(s)}`);
+  return f;
+}
+
+/**
+ * Parses the text format (also with \r\n line ends, trailing spaces and a missing last newline).
+ * Every value must be a finite number (nan, inf and -inf, which the C tool can write, are errors),
+ * and the file must hold exactly the vectors its header announces.
+ */
 export function parseText(text: string): WordVectors {
   const op = 'Word2Vec.fromText';
+  const nl = text.indexOf('\n');
+  const headerEnd = nl < 0 ? text.length : nl;
+  const [count, dim] = parseHeader(op, text.slice(0, headerEnd));
+  // each vector line holds a word and dim values, each after a space: at least 1 + 2·dim characters
+  checkHeader(op, count, dim, 1 + 2 * dim, Math.max(0, text.length - headerEnd - 1), 'characters');
   const lines = text.split('\n');
-  const [count, dim] = parseHeader(op, lines[0] ?? '');
   const words: string[] = [];
   const vectors = new Float32Array(count * dim);
   const seen = new Set<string>();
@@ -74,13 +106,7 @@ export function parseText(text: string): WordVectors {
     const word = parts[0];
     if (seen.has(word)) throw new Error(`${op}: line ${ln + 1}: the word ${JSON.stringify(word)} appears twice`);
     seen.add(word);
-    for (let c = 0; c < dim; c++) {
-      const v = Number(parts[c + 1]);
-      if (Number.isNaN(v) && !/^[+-]?nan$/i.test(parts[c + 1])) {
-        throw new Error(`${op}: line ${ln + 1}: value ${c + 1} of ${JSON.stringify(word)} is not a number: ${JSON.stringify(parts[c + 1])}`);
-      }
-      vectors[i * dim + c] = v;
-    }
+    for (let c = 0; c < dim; c++) vectors[i * dim + c] = parseValue(op, parts[c + 1], ln + 1, c + 1, word);
     words.push(word);
     i++;
   }
@@ -111,23 +137,36 @@ export function formatBinary({ words, vectors, dim }: WordVectors): Uint8Array {
   return out;
 }
 
+/** Whether byte b is whitespace the binary reader skips between vectors (\n, \r, space, tab). */
+const isSpaceByte = (b: number): boolean => b === 0x0a || b === 0x0d || b === 0x20 || b === 0x09;
+
 /**
  * Parses the binary format. As gensim, it skips a '\n' (and any other whitespace) before each
- * word, so files written with or without the newline after each vector both read.
+ * word, so files written with or without the newline after each vector both read. Every value
+ * must be finite, and nothing but whitespace may follow the vectors the header announces.
  */
 export function parseBinary(bytes: Uint8Array): WordVectors {
   const op = 'Word2Vec.fromBinary';
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const nl = bytes.indexOf(0x0a);
   if (nl < 0) throw new Error(`${op}: no header line ("<words> <dimensions>\\n") found`);
-  const [count, dim] = parseHeader(op, decoder.decode(bytes.subarray(0, nl)));
+  let header: string;
+  try {
+    header = decoder.decode(bytes.subarray(0, nl));
+  } catch {
+    const hex = Array.from(bytes.subarray(0, Math.min(nl, 16)), (b) => b.toString(16).padStart(2, '0')).join(' ');
+    throw new Error(`${op}: the header line is not valid UTF-8 text (bytes ${hex}${nl > 16 ? ' …' : ''}); expected "<words> <dimensions>"`);
+  }
+  const [count, dim] = parseHeader(op, header);
+  // each vector is a word of at least one byte, a space and dim float32s
+  checkHeader(op, count, dim, 2 + 4 * dim, bytes.length - nl - 1, 'bytes');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const words: string[] = [];
   const vectors = new Float32Array(count * dim);
   const seen = new Set<string>();
   let p = nl + 1;
   for (let i = 0; i < count; i++) {
-    while (p < bytes.length && (bytes[p] === 0x0a || bytes[p] === 0x0d || bytes[p] === 0x20 || bytes[p] === 0x09)) p++;
+    while (p < bytes.length && isSpaceByte(bytes[p])) p++;
     const space = bytes.indexOf(0x20, p);
     if (p >= bytes.length || space < 0) throw new Error(`${op}: the file ends before word ${i + 1} of ${count}`);
     let word: string;
@@ -142,8 +181,16 @@ export function parseBinary(bytes: Uint8Array): WordVectors {
     if (p + 4 * dim > bytes.length) {
       throw new Error(`${op}: the file ends inside the vector of ${JSON.stringify(word)} (word ${i + 1} of ${count}): it needs ${4 * dim} bytes at offset ${p}, ${bytes.length - p} are left`);
     }
-    for (let c = 0; c < dim; c++, p += 4) vectors[i * dim + c] = view.getFloat32(p, true);
+    for (let c = 0; c < dim; c++, p += 4) {
+      const v = view.getFloat32(p, true);
+      if (!Number.isFinite(v)) throw new Error(`${op}: vector ${i + 1}: value ${c + 1} of ${JSON.stringify(word)} is not finite: ${v}`);
+      vectors[i * dim + c] = v;
+    }
     words.push(word);
+  }
+  while (p < bytes.length && isSpaceByte(bytes[p])) p++;
+  if (p < bytes.length) {
+    throw new Error(`${op}: the header announces ${count} vectors but the file goes on after them (${bytes.length - p} more bytes from offset ${p})`);
   }
   return { words, vectors, dim };
 }

@@ -1,13 +1,15 @@
-// wordpiece.ts — BERT's WordPiece subword tokenizer: training a vocabulary of word-initial
-// pieces and '##' continuation pieces, and tokenizing by greedy longest-match-first.
-// Training follows the WordPiece algorithm as the Hugging Face course describes it: start
-// from every character (plain and '##' forms), repeatedly merge the adjacent pair with the
-// best score freq(ab) / (freq(a) freq(b)), counting over the unique words with their counts.
+// wordpiece.ts — BERT's WordPiece subword tokenizer: basicTokenize, then greedy
+// longest-match-first over a vocabulary of word-initial pieces and '##' continuation pieces, and
+// decoding back to text. Training the vocabulary is in wordpiece_train.ts.
 // References: google-research/bert tokenization.py (WordpieceTokenizer); Schuster & Nakajima
 // 2012; huggingface.co/learn/nlp-course chapter 6.6 "WordPiece tokenization".
 
+import { checkKeys, checkPositiveInt } from '../check.js';
 import { basicTokenize } from './tokenize.js';
-import { BERT_SPECIALS, Vocab, type VocabJSON } from './vocab.js';
+import { Vocab, type VocabJSON } from './vocab.js';
+import { PREFIX, trainWordPiece, UNK, type WordPieceTrainOptions } from './wordpiece_train.js';
+
+export type { WordPieceTrainOptions } from './wordpiece_train.js';
 
 export interface WordPieceOptions {
   /** Lowercase text before tokenizing (BERT uncased). Default true. */
@@ -16,22 +18,6 @@ export interface WordPieceOptions {
   stripAccents?: boolean;
   /** Longer words become [UNK] without being split. Default 100, as BERT. */
   maxInputCharsPerWord?: number;
-}
-
-export interface WordPieceTrainOptions extends WordPieceOptions {
-  /** Size of the vocabulary to learn, specials and characters included (required). */
-  vocabSize: number;
-  /** Pairs seen fewer times than this are never merged. Default 2. */
-  minFrequency?: number;
-  /** Special tokens, ids 0.. in this order. Default [PAD] [UNK] [CLS] [SEP] [MASK]. */
-  specials?: readonly string[];
-  /**
-   * How the next merge is chosen. 'frequency' (default): the most frequent pair, i.e. BPE with
-   * '##' continuation pieces, which is what Hugging Face tokenizers' WordPieceTrainer runs and
-   * which segments common words whole. 'score': the WordPiece score freq(ab) / (freq(a) freq(b))
-   * of the original paper's description, which favours rare fragments on small corpora.
-   */
-  mergeBy?: 'score' | 'frequency';
 }
 
 export interface DecodeOptions {
@@ -48,9 +34,6 @@ export interface WordPieceJSON extends VocabJSON {
   stripAccents: boolean;
   maxInputCharsPerWord: number;
 }
-
-const UNK = '[UNK]';
-const PREFIX = '##';
 
 /**
  * A WordPiece tokenizer: basicTokenize, then each word is split greedily into the longest
@@ -71,15 +54,16 @@ export class WordPieceTokenizer {
   private readonly maxPieceChars: number;
 
   constructor(vocab: Vocab, options: WordPieceOptions = {}) {
-    if (!(vocab instanceof Vocab)) throw new Error('WordPieceTokenizer: expected a Vocab');
-    if (!vocab.has(UNK)) throw new Error(`WordPieceTokenizer: the vocabulary has no ${UNK} token for words it cannot split`);
+    const op = 'WordPieceTokenizer';
+    if (!(vocab instanceof Vocab)) throw new Error(`${op}: expected a Vocab`);
+    if (!vocab.has(UNK)) throw new Error(`${op}: the vocabulary has no ${UNK} token for words it cannot split`);
+    checkKeys(op, options, ['lowercase', 'stripAccents', 'maxInputCharsPerWord']);
     this.vocab = vocab;
     this.lowercase = options.lowercase ?? true;
     this.stripAccents = options.stripAccents ?? this.lowercase;
-    this.maxInputCharsPerWord = options.maxInputCharsPerWord ?? 100;
-    checkPositiveInt('WordPieceTokenizer', 'maxInputCharsPerWord', this.maxInputCharsPerWord);
+    this.maxInputCharsPerWord = checkPositiveInt(op, 'maxInputCharsPerWord', options.maxInputCharsPerWord ?? 100);
     let longest = 0;
-    for (const t of vocab.toTokens()) longest = Math.max(longest, codePoints(t.startsWith(PREFIX) ? t.slice(2) : t).length);
+    for (const t of vocab.toTokens()) longest = Math.max(longest, Array.from(t.startsWith(PREFIX) ? t.slice(2) : t).length);
     this.maxPieceChars = longest;
   }
 
@@ -106,47 +90,14 @@ export class WordPieceTokenizer {
   /**
    * Learns a vocabulary of `vocabSize` entries from `texts`: the specials, every character seen
    * in a plain and a '##' form, then merged pieces, one per step, each the merge of the adjacent
-   * pair (a, b) with the highest freq(ab) / (freq(a) freq(b)) among pairs seen at least
-   * minFrequency times (ties: the pair that appeared first). Frequencies
-   * are counted over the current segmentation of each distinct word, times its count. Stops
-   * early when no pair is left to merge.
+   * pair (a, b) with the highest score among pairs seen at least minFrequency times (ties: the
+   * pair that appeared first): freq(ab) (mergeBy 'frequency', the default) or
+   * freq(ab) / (freq(a) freq(b)) ('score'). Frequencies are counted over the current segmentation
+   * of each distinct word, times its count. Stops early when no pair is left to merge.
    */
   static train(texts: Iterable<string>, options: WordPieceTrainOptions): WordPieceTokenizer {
-    const op = 'WordPieceTokenizer.train';
-    const { vocabSize, minFrequency = 2, specials = BERT_SPECIALS, maxInputCharsPerWord = 100, mergeBy = 'frequency' } = options;
-    const lowercase = options.lowercase ?? true;
-    const stripAccents = options.stripAccents ?? lowercase;
-    checkPositiveInt(op, 'vocabSize', vocabSize);
-    checkPositiveInt(op, 'maxInputCharsPerWord', maxInputCharsPerWord);
-    if (!(Number.isFinite(minFrequency) && minFrequency >= 0)) throw new Error(`${op}: minFrequency must be a non-negative number, got ${minFrequency}`);
-    if (mergeBy !== 'score' && mergeBy !== 'frequency') throw new Error(`${op}: mergeBy must be 'score' or 'frequency', got ${JSON.stringify(mergeBy)}`);
-    if (!specials.includes(UNK)) throw new Error(`${op}: specials must include ${UNK} (got ${JSON.stringify(specials)})`);
-
-    // Distinct words with their counts, in order of first appearance.
-    const wordCounts = new Map<string, number>();
-    for (const text of texts) {
-      if (typeof text !== 'string') throw new Error(`${op}: expected an iterable of strings, got a ${typeof text}`);
-      for (const w of basicTokenize(text, { lowercase, stripAccents })) wordCounts.set(w, (wordCounts.get(w) ?? 0) + 1);
-    }
-    const words: string[][] = [];
-    const counts: number[] = [];
-    const chars = new Set<string>();
-    for (const [w, n] of wordCounts) {
-      const cs = codePoints(w);
-      if (cs.length > maxInputCharsPerWord) continue; // always [UNK]; nothing to learn from it
-      words.push(cs);
-      counts.push(n);
-      for (const c of cs) chars.add(c);
-    }
-    const alphabet = [...chars].sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!);
-    const initial = [...alphabet, ...alphabet.map((c) => PREFIX + c)].filter((t) => !specials.includes(t));
-    if (specials.length + initial.length > vocabSize) {
-      throw new Error(`${op}: vocabSize ${vocabSize} is smaller than the ${specials.length} specials plus ${initial.length} `
-        + `characters (${alphabet.length} plain and '##' forms) the texts need`);
-    }
-    const merged = learnMerges(words, counts, initial, vocabSize - specials.length - initial.length, Math.max(minFrequency, 1), mergeBy === 'score', new Set(specials));
-    const vocab = Vocab.fromTokens([...specials, ...initial, ...merged], { specials });
-    return new WordPieceTokenizer(vocab, { lowercase, stripAccents, maxInputCharsPerWord });
+    const { vocab, ...settings } = trainWordPiece(texts, options);
+    return new WordPieceTokenizer(vocab, settings);
   }
 
   /** Word pieces of `text`: basicTokenize, then greedy longest-match-first on each word. */
@@ -163,7 +114,7 @@ export class WordPieceTokenizer {
 
   /** BERT's WordpieceTokenizer.tokenize for one word, appending its pieces (or [UNK]) to `out`. */
   private splitWord(word: string, out: string[]): void {
-    const chars = codePoints(word);
+    const chars = Array.from(word);
     if (chars.length > this.maxInputCharsPerWord) {
       out.push(UNK);
       return;
@@ -187,7 +138,7 @@ export class WordPieceTokenizer {
       pieces.push(piece);
       start = end;
     }
-    out.push(...pieces);
+    for (const piece of pieces) out.push(piece);
   }
 
   /** Ids of `text`'s pieces, wrapped as [CLS] … [SEP] when addSpecialTokens. */
@@ -210,109 +161,4 @@ export class WordPieceTokenizer {
     }
     return text;
   }
-}
-
-/**
- * The merge loop of WordPiece training. `words` are character lists with counts; symbols are
- * numbered, pairs live in flat arrays (count, left, right, the words holding them), and each
- * merge rewrites only the words that hold the chosen pair. Returns the new pieces in order.
- */
-function learnMerges(
-  words: string[][], counts: number[], initial: string[], budget: number, minFrequency: number, byScore: boolean,
-  reserved: Set<string>,
-): string[] {
-  const names: string[] = [];
-  const symbolId = new Map<string, number>();
-  const symbolFreq: number[] = [];
-  const symbol = (name: string): number => {
-    let id = symbolId.get(name);
-    if (id === undefined) {
-      id = names.length;
-      names.push(name);
-      symbolId.set(name, id);
-      symbolFreq.push(0);
-    }
-    return id;
-  };
-  for (const t of initial) symbol(t);
-  // Each word's current segmentation: its first character plain, the rest '##'.
-  const seqs = words.map((cs) => cs.map((c, i) => symbol(i === 0 ? c : PREFIX + c)));
-
-  const SHIFT = 2 ** 24; // pair key = a * SHIFT + b; symbols stay far below 2^24
-  const pairId = new Map<number, number>();
-  const pairFreq: number[] = [];
-  const pairA: number[] = [];
-  const pairB: number[] = [];
-  const pairWords: Set<number>[] = [];
-  const addPairs = (w: number, sign: 1 | -1): void => {
-    const seq = seqs[w];
-    const n = counts[w] * sign;
-    for (let i = 0; i < seq.length; i++) {
-      symbolFreq[seq[i]] += n;
-      if (i === 0) continue;
-      const key = seq[i - 1] * SHIFT + seq[i];
-      let p = pairId.get(key);
-      if (p === undefined) {
-        p = pairFreq.length;
-        pairId.set(key, p);
-        pairFreq.push(0);
-        pairA.push(seq[i - 1]);
-        pairB.push(seq[i]);
-        pairWords.push(new Set());
-      }
-      pairFreq[p] += n;
-      if (sign > 0) pairWords[p].add(w); // stale entries are skipped when the pair is merged
-    }
-  };
-  for (let w = 0; w < seqs.length; w++) addPairs(w, 1);
-
-  const learned: string[] = [];
-  while (learned.length < budget) {
-    // score(a, b) = freq(ab) / (freq(a) freq(b)) (or freq(ab) alone when !byScore);
-    // ties -> the lower pair id (the pair that appeared first).
-    let best = -1;
-    let bestScore = -1;
-    for (let p = 0; p < pairFreq.length; p++) {
-      const f = pairFreq[p];
-      if (f < minFrequency) continue;
-      const score = byScore ? f / (symbolFreq[pairA[p]] * symbolFreq[pairB[p]]) : f;
-      if (score > bestScore) {
-        best = p;
-        bestScore = score;
-      }
-    }
-    if (best < 0) break;
-    const a = pairA[best];
-    const b = pairB[best];
-    const name = names[a] + names[b].slice(PREFIX.length); // b is always a '##' piece
-    const isNew = !symbolId.has(name);
-    const c = symbol(name);
-    if (isNew && !reserved.has(name)) learned.push(name);
-    for (const w of [...pairWords[best]]) {
-      const seq = seqs[w];
-      const next: number[] = [];
-      for (let i = 0; i < seq.length; i++) {
-        if (i + 1 < seq.length && seq[i] === a && seq[i + 1] === b) {
-          next.push(c);
-          i++;
-        } else {
-          next.push(seq[i]);
-        }
-      }
-      if (next.length === seq.length) continue;
-      addPairs(w, -1);
-      seqs[w] = next;
-      addPairs(w, 1);
-    }
-    pairWords[best].clear();
-  }
-  return learned;
-}
-
-function codePoints(s: string): string[] {
-  return Array.from(s);
-}
-
-function checkPositiveInt(op: string, name: string, v: number): void {
-  if (!(Number.isInteger(v) && v > 0)) throw new Error(`${op}: ${name} must be a positive integer, got ${v}`);
 }

@@ -79,10 +79,12 @@ describe('BertConfig', () => {
   it('rejects bad values naming the option', () => {
     expect(() => new BertConfig({ hiddenSize: 10, numAttentionHeads: 4 })).toThrow('BertConfig: the hidden size (10) is not a multiple of the number of attention heads (4)');
     expect(() => new BertConfig({ hiddenSiz: 10 } as BertConfigOptions)).toThrow("BertConfig: unknown option 'hiddenSiz'");
-    expect(() => new BertConfig({ vocabSize: 0 })).toThrow('BertConfig: vocabSize must be an integer >= 1, got 0');
-    expect(() => new BertConfig({ hiddenDropoutProb: 2 })).toThrow('BertConfig: hiddenDropoutProb must be between 0 and 1, got 2');
-    expect(() => new BertConfig({ hiddenAct: 'swish' as 'gelu' })).toThrow("BertConfig: hiddenAct must be 'gelu', 'gelu_new', 'relu', 'silu' or 'tanh', got 'swish'");
-    expect(() => new BertConfig({ vocabSize: 10, padTokenId: 10 })).toThrow('BertConfig: padTokenId must be null or an integer in [0, 10), got 10');
+    expect(() => new BertConfig({ vocabSize: 0 })).toThrow('BertConfig: invalid vocabSize 0 (must be an integer >= 1)');
+    expect(() => new BertConfig({ hiddenDropoutProb: 2 })).toThrow('BertConfig: invalid hiddenDropoutProb 2 (must be between 0 and 1)');
+    expect(() => new BertConfig({ hiddenAct: 'swish' as 'gelu' })).toThrow("BertConfig: hiddenAct must be 'gelu', 'gelu_new', 'relu', 'silu', 'tanh'; got 'swish'");
+    expect(() => new BertConfig({ vocabSize: 10, padTokenId: 10 })).toThrow('BertConfig: invalid padTokenId 10 (must be null or an integer in [0, 10))');
+    expect(() => new BertConfig({ dtype: 'int32' })).toThrow("BertConfig: dtype must be 'float32', 'float64'; got 'int32'");
+    expect(() => new BertConfig({ layerNormEps: -1 })).toThrow('BertConfig: invalid layerNormEps -1 (must be a finite number >= 0)');
   });
 });
 

@@ -112,8 +112,9 @@ describe('maskTokens', () => {
     expect(() => maskTokens(tensor([[2, 10, 3]]), opts)).toThrow('maskTokens: inputIds must be an int32 Tensor, got float32 [1,3]');
     expect(() => maskTokens(tensor([[[1]]], { dtype: 'int32' }), opts)).toThrow('maskTokens: inputIds must be (B, T) or (T), got [1,1,1]');
     expect(() => maskTokens(ids, { ...opts, maskTokenId: 20 })).toThrow('maskTokens: maskTokenId 20 must be an integer in [0, 20)');
-    expect(() => maskTokens(ids, { ...opts, maskProb: 1.5 })).toThrow('maskTokens: maskProb must be between 0 and 1, got 1.5');
-    expect(() => maskTokens(ids, { ...opts, vocabSize: 0 })).toThrow('maskTokens: vocabSize must be a positive integer, got 0');
+    expect(() => maskTokens(ids, { ...opts, maskProb: 1.5 })).toThrow('maskTokens: invalid maskProb 1.5 (must be between 0 and 1)');
+    expect(() => maskTokens(ids, { ...opts, vocabSize: 0 })).toThrow('maskTokens: invalid vocabSize 0 (must be a positive integer)');
+    expect(() => maskTokens(ids, { ...opts, prob: 0.2 } as never)).toThrow("maskTokens: unknown option 'prob' (options are vocabSize, maskTokenId, specialTokenIds, maskProb)");
     expect(() => maskTokens(tensor([[2, 25, 3]], { dtype: 'int32' }), opts)).toThrow('maskTokens: token id at flat position 1 of inputIds [1,3]: 25 must be an integer in [0, 20)');
   });
 });

@@ -41,9 +41,10 @@ describe('packPair', () => {
   });
 
   it('rejects bad inputs naming the op', () => {
-    expect(() => packPair(['a'], ['b'], { maxLen: 4 })).toThrow('packPair: maxLen must be an integer >= 5 ([CLS] A [SEP] B [SEP] with one token each), got 4');
-    expect(() => packPair(['a'], ['b'], { maxLen: 6.5 })).toThrow('packPair: maxLen must be an integer >= 5');
+    expect(() => packPair(['a'], ['b'], { maxLen: 4 })).toThrow('packPair: invalid maxLen 4 (must be an integer >= 5: [CLS] A [SEP] B [SEP] with one token each)');
+    expect(() => packPair(['a'], ['b'], { maxLen: 6.5 })).toThrow('packPair: invalid maxLen 6.5 (must be an integer >= 5');
     expect(() => packPair(['a', 3 as unknown as string], ['b'])).toThrow('packPair: tokensA must be an array of token strings');
+    expect(() => packPair(['a'], ['b'], { maxLength: 8 } as never)).toThrow("packPair: unknown option 'maxLength' (options are maxLen)");
   });
 });
 
@@ -157,8 +158,8 @@ describe('makeNspPairs', () => {
   it('needs two non-empty documents, and rejects bad inputs naming the op', () => {
     expect(() => makeNspPairs([[['a', 'b'], ['c']]])).toThrow('makeNspPairs: need at least 2 non-empty documents to draw negative (not-next) segments from another document, got 1');
     expect(() => makeNspPairs([[['a'], ['b']], [[]], []])).toThrow('got 1');
-    expect(() => makeNspPairs(docs, { maxLen: 3 })).toThrow('makeNspPairs: maxLen must be an integer >= 5');
-    expect(() => makeNspPairs(docs, { shortSeqProb: 2 })).toThrow('makeNspPairs: shortSeqProb must be between 0 and 1, got 2');
+    expect(() => makeNspPairs(docs, { maxLen: 3 })).toThrow('makeNspPairs: invalid maxLen 3 (must be an integer >= 5');
+    expect(() => makeNspPairs(docs, { shortSeqProb: 2 })).toThrow('makeNspPairs: invalid shortSeqProb 2 (must be between 0 and 1)');
     expect(() => makeNspPairs([[['a'], 'b' as unknown as string[]], [['c']]])).toThrow('makeNspPairs: sentence 1 of document 0 must be an array of token strings');
   });
 });

@@ -68,8 +68,9 @@ describe('Vocab.build', () => {
 
   it('rejects bad options', () => {
     expect(() => Vocab.build(DOCS, { maxSize: 3 })).toThrow('Vocab.build: maxSize 3 is smaller than the 5 special tokens');
-    expect(() => Vocab.build(DOCS, { maxSize: 2.5 })).toThrow('Vocab.build: maxSize must be a non-negative integer, got 2.5');
-    expect(() => Vocab.build(DOCS, { minFreq: -1 })).toThrow('Vocab.build: minFreq must be a non-negative number, got -1');
+    expect(() => Vocab.build(DOCS, { maxSize: 2.5 })).toThrow('Vocab.build: invalid maxSize 2.5 (must be a non-negative integer)');
+    expect(() => Vocab.build(DOCS, { minFreq: -1 })).toThrow('Vocab.build: invalid minFreq -1 (must be a finite number >= 0)');
+    expect(() => Vocab.build(DOCS, { min_freq: 2 } as never)).toThrow("Vocab.build: unknown option 'min_freq' (options are minFreq, maxSize, specials)");
     expect(() => Vocab.build(DOCS, { specials: ['[PAD]', '[PAD]'] })).toThrow('Vocab.build: token "[PAD]" appears twice (ids 0 and 1)');
   });
 });

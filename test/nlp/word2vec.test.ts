@@ -7,16 +7,28 @@
 
 import { describe, expect, it } from 'vitest';
 import { mobyDickChapters } from '../../examples/lib/text.js';
-import {
-  keepProbability, learningRate, mergeDelta, mulberry32, sgnsLoss, sgnsStep, sgnsStepFast, skipGramPairs, unigramTable,
-} from '../../src/nlp/skipgram.js';
+import { keepProbability, learningRate, mulberry32, sgnsLoss, sgnsStep, skipGramPairs, unigramTable } from '../../src/nlp/skipgram.js';
+import { sgnsStepFast } from '../../src/nlp/skipgram_fast.js';
+import { mergeDelta } from '../../src/nlp/skipgram_train.js';
 import { Word2Vec, type Word2VecProgress } from '../../src/nlp/word2vec.js';
+import { nodeWorkers } from '../../src/node.js';
 import { expectClose } from '../helpers/close.js';
 
 /** Moby Dick lowercased, sentences split on . ! ?, tokens = runs of letters or digits. */
 function mobyDickSentences(): string[][] {
   const text = mobyDickChapters().map((c) => c.text).join('\n').toLowerCase();
   return text.split(/[.!?]+/).map((s) => s.match(/[a-z0-9]+/g) ?? []).filter((s) => s.length > 0);
+}
+
+/** The message of the error `f` throws, which must be a plain Error (not a RangeError or TypeError). */
+function plainError(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    expect((e as Error).constructor).toBe(Error);
+    return (e as Error).message;
+  }
+  throw new Error('expected an error');
 }
 
 /** A corpus of two topics that never share a sentence: words of a topic co-occur only with each other. */
@@ -207,7 +219,7 @@ describe('skipGramPairs', () => {
   });
 
   it('rejects a bad window', () => {
-    expect(() => skipGramPairs([1, 2], 0)).toThrow('skipGramPairs: window must be a positive integer, got 0');
+    expect(() => skipGramPairs([1, 2], 0)).toThrow('skipGramPairs: invalid window 0 (must be a positive integer)');
   });
 });
 
@@ -291,7 +303,7 @@ describe('word2vec files', () => {
   it('errors name the op, the line and what is wrong', () => {
     expect(() => Word2Vec.fromText('3\nthe 1 2\n')).toThrow('Word2Vec.fromText: the first line must be "<words> <dimensions>", got "3"');
     expect(() => Word2Vec.fromText('2 2\nthe 1 2\nwhale 1\n')).toThrow('Word2Vec.fromText: line 3 ("whale") has 1 values, expected 2');
-    expect(() => Word2Vec.fromText('2 2\nthe 1 2\n')).toThrow('Word2Vec.fromText: the header announces 2 vectors but the file has 1');
+    expect(() => Word2Vec.fromText('2 2\nthe 1.5 2.5\n')).toThrow('Word2Vec.fromText: the header announces 2 vectors but the file has 1');
     expect(() => Word2Vec.fromText('1 2\nthe 1 x\n')).toThrow('Word2Vec.fromText: line 2: value 2 of "the" is not a number: "x"');
     expect(() => Word2Vec.fromText('2 1\nthe 1\nthe 2\n')).toThrow('Word2Vec.fromText: line 3: the word "the" appears twice');
     const bytes = Word2Vec.fromText('2 2\nab 1 -2\nwhale 0.5 0.25\n').toBinary();
@@ -299,6 +311,49 @@ describe('word2vec files', () => {
       'Word2Vec.fromBinary: the file ends inside the vector of "whale" (word 2 of 2): it needs 8 bytes at offset 22, 6 are left',
     );
     expect(() => Word2Vec.fromBinary(new Uint8Array([0x32, 0x20]))).toThrow('Word2Vec.fromBinary: no header line');
+  });
+
+  it('a header claiming more than the file holds: a plain Error naming it, before anything is allocated', () => {
+    expect(plainError(() => Word2Vec.fromText('1000000 1000000\nthe 1 2\n'))).toBe(
+      'Word2Vec.fromText: the header announces 1000000 vectors of 1000000 values, which take at least 2000001000000 characters, but only 8 follow the header',
+    );
+    const bin = Uint8Array.from([...new TextEncoder().encode('1000000 1000000\nthe '), 0, 0, 0x80, 0x3f, 0, 0, 0, 0x40]);
+    expect(plainError(() => Word2Vec.fromBinary(bin))).toBe(
+      'Word2Vec.fromBinary: the header announces 1000000 vectors of 1000000 values, which take at least 4000002000000 bytes, but only 12 follow the header',
+    );
+    expect(plainError(() => Word2Vec.fromText('3 2\nthe 1 2\n'))).toBe(
+      'Word2Vec.fromText: the header announces 3 vectors of 2 values, which take at least 15 characters, but only 8 follow the header',
+    );
+  });
+
+  it('a binary header that is not UTF-8: a plain Error naming its bytes', () => {
+    const bin = Uint8Array.from([0xff, 0xfe, 0x20, 0x31, 0x0a, 0x61, 0x20, 0, 0, 0x80, 0x3f]);
+    expect(plainError(() => Word2Vec.fromBinary(bin))).toBe(
+      'Word2Vec.fromBinary: the header line is not valid UTF-8 text (bytes ff fe 20 31); expected "<words> <dimensions>"',
+    );
+  });
+
+  it('non-finite values (nan, inf, -inf as the C tool writes them) are errors naming the word and line, in both formats', () => {
+    for (const v of ['nan', '-nan', 'NaN', 'inf', '-inf', 'Infinity', '-Infinity']) {
+      expect(plainError(() => Word2Vec.fromText(`2 2\nthe 1 2\nwhale ${v} 1\n`))).toBe(`Word2Vec.fromText: line 3: value 1 of "whale" is not finite: "${v}"`);
+    }
+    expect(plainError(() => Word2Vec.fromText('1 2\nthe 1 1e39\n'))).toBe('Word2Vec.fromText: line 2: value 2 of "the" is too large for a float32: "1e39"');
+    const bytes = Word2Vec.fromText('2 2\nab 1 -2\nwhale 0.5 0.25\n').toBinary(); // whale's values at bytes 22 and 26
+    for (const [v, shown] of [[NaN, 'NaN'], [Infinity, 'Infinity'], [-Infinity, '-Infinity']] as const) {
+      const bad = bytes.slice();
+      new DataView(bad.buffer).setFloat32(26, v, true);
+      expect(plainError(() => Word2Vec.fromBinary(bad))).toBe(`Word2Vec.fromBinary: vector 2: value 2 of "whale" is not finite: ${shown}`);
+    }
+  });
+
+  it('vectors beyond the header count are an error in both formats', () => {
+    expect(plainError(() => Word2Vec.fromText('1 2\nthe 1 2\nwhale 3 4\n'))).toBe('Word2Vec.fromText: line 3: more vectors than the 1 the header announces');
+    const bytes = Word2Vec.fromText('2 2\nab 1 -2\nwhale 0.5 0.25\n').toBinary();
+    const oneVector = Uint8Array.from([...new TextEncoder().encode('1 2\n'), ...bytes.subarray(4)]);
+    expect(plainError(() => Word2Vec.fromBinary(oneVector))).toBe(
+      'Word2Vec.fromBinary: the header announces 1 vectors but the file goes on after them (15 more bytes from offset 16)',
+    );
+    expect(Word2Vec.fromBinary(Uint8Array.from([...bytes, 0x0a, 0x20])).vocab).toEqual(['ab', 'whale']); // trailing whitespace is fine
   });
 
   it('a word with whitespace cannot be written', async () => {
@@ -348,18 +403,22 @@ describe('Word2Vec errors', () => {
     expect(() => m.analogy('the', 'whale', 'foo')).toThrow("Word2Vec.analogy: 'foo' is not in the vocabulary");
     expect(() => m.mostSimilar([1, 2, 3])).toThrow('Word2Vec.mostSimilar: the query vector has 3 values, expected 2');
     expect(() => m.mostSimilar([0, 0])).toThrow('Word2Vec.mostSimilar: the query vector is zero');
-    expect(() => m.mostSimilar('the', 0)).toThrow('Word2Vec.mostSimilar: topn must be a positive integer, got 0');
+    expect(() => m.mostSimilar('the', 0)).toThrow('Word2Vec.mostSimilar: invalid topn 0 (must be a positive integer)');
+    expect(() => m.mostSimilar([1, NaN])).toThrow('Word2Vec.mostSimilar: the query vector is zero (or not finite)');
+    expect(() => m.mostSimilar([1, Infinity])).toThrow('Word2Vec.mostSimilar: the query vector is zero (or not finite)');
     expect(() => new Word2Vec().vector('the')).toThrow('Word2Vec.vector: the model has no vectors yet');
   });
 
   it('bad options', () => {
-    expect(() => new Word2Vec({ vectorSize: 0 })).toThrow('Word2Vec: vectorSize must be a positive integer, got 0');
-    expect(() => new Word2Vec({ window: 2.5 })).toThrow('Word2Vec: window must be a positive integer, got 2.5');
-    expect(() => new Word2Vec({ negative: 0 })).toThrow('Word2Vec: negative must be a positive integer, got 0');
-    expect(() => new Word2Vec({ workers: 0 })).toThrow('Word2Vec: workers must be a positive integer, got 0');
-    expect(() => new Word2Vec({ sample: -1 })).toThrow('Word2Vec: sample must be >= 0, got -1');
-    expect(() => new Word2Vec({ alpha: 0.01, minAlpha: 0.1 })).toThrow('Word2Vec: minAlpha must be in [0, alpha=0.01], got 0.1');
-    expect(() => new Word2Vec({ seed: 1.5 })).toThrow('Word2Vec: seed must be an integer, got 1.5');
+    expect(() => new Word2Vec({ vectorSize: 0 })).toThrow('Word2Vec: invalid vectorSize 0 (must be a positive integer)');
+    expect(() => new Word2Vec({ window: 2.5 })).toThrow('Word2Vec: invalid window 2.5 (must be a positive integer)');
+    expect(() => new Word2Vec({ negative: 0 })).toThrow('Word2Vec: invalid negative 0 (must be a positive integer)');
+    expect(() => new Word2Vec({ workers: 0 })).toThrow('Word2Vec: invalid workers 0 (must be a positive integer)');
+    expect(() => new Word2Vec({ sample: -1 })).toThrow('Word2Vec: invalid sample -1 (must be a finite number >= 0)');
+    expect(() => new Word2Vec({ alpha: 0 })).toThrow('Word2Vec: invalid alpha 0 (must be a finite number > 0)');
+    expect(() => new Word2Vec({ alpha: 0.01, minAlpha: 0.1 })).toThrow('Word2Vec: invalid minAlpha 0.1 (must be <= alpha = 0.01)');
+    expect(() => new Word2Vec({ seed: 1.5 })).toThrow('Word2Vec: invalid seed 1.5 (must be an integer)');
+    expect(() => new Word2Vec({ size: 100 } as never)).toThrow("Word2Vec: unknown option 'size' (options are vectorSize, window,");
   });
 
   it('bad sentences', async () => {
@@ -370,8 +429,27 @@ describe('Word2Vec errors', () => {
     await expect(w.train([['a', 'b'], ['a']])).rejects.toThrow('Word2Vec.train: no word occurs at least minCount=3 times (3 tokens, 2 distinct)');
     expect(() => w.trainSync([['a', 'b'], ['a']])).toThrow('Word2Vec.trainSync: no word occurs at least minCount=3 times');
     expect(() => new Word2Vec({ workers: 2 }).trainSync([['a']])).toThrow(
-      'Word2Vec.trainSync: trains on the calling thread only (workers: 1); with workers: 2 use await train()',
+      'Word2Vec.trainSync: trains on the calling thread only (workers: 1); with workers: 2 use await train(sentences, { runner })',
     );
+    await expect(w.train([['a']], { onProgres: () => {} } as never)).rejects.toThrow("Word2Vec.train: unknown option 'onProgres' (options are onProgress, runner)");
+    await expect(w.train([['a']], { runner: 'node' } as never)).rejects.toThrow('Word2Vec.train: runner must be a function, got string');
+  });
+
+  it('workers > 1 without a runner: an error that says what to import', async () => {
+    await expect(new Word2Vec({ workers: 2, minCount: 1 }).train([['a', 'b']])).rejects.toThrow(
+      "Word2Vec.train: workers: 2 needs a runner to start its threads: import { nodeWorkers } from 'tensorloom/node' "
+      + 'and call train(sentences, { runner: nodeWorkers }), or use workers: 1',
+    );
+  });
+
+  it('a runner gets one thread per worker, and its error is what train() rejects with', async () => {
+    const seen: number[] = [];
+    const runner = async ({ threads }: { threads: { job: { slot: number; firstSentence: number; endSentence: number } }[] }): Promise<void> => {
+      for (const t of threads) seen.push(t.job.slot, t.job.firstSentence, t.job.endSentence);
+      throw new Error('no threads here');
+    };
+    await expect(new Word2Vec({ workers: 3, minCount: 1 }).train(twoTopics(30, 1), { runner })).rejects.toThrow('no threads here');
+    expect(seen).toEqual([0, 0, 10, 1, 10, 20, 2, 20, 30]); // 3 contiguous shares of 8-word sentences
   });
 
   it('an error thrown by onProgress stops training and comes out of train()', async () => {
@@ -380,7 +458,8 @@ describe('Word2Vec errors', () => {
       throw new Error('stop here');
     };
     await expect(new Word2Vec({ vectorSize: 4, minCount: 1 }).train(sentences, { onProgress: stop })).rejects.toThrow('stop here');
-    await expect(new Word2Vec({ vectorSize: 4, minCount: 1, epochs: 50, workers: 2 }).train(sentences, { onProgress: stop })).rejects.toThrow('stop here');
+    const w2 = new Word2Vec({ vectorSize: 4, minCount: 1, epochs: 50, workers: 2 });
+    await expect(w2.train(sentences, { onProgress: stop, runner: nodeWorkers })).rejects.toThrow('stop here');
   });
 });
 
@@ -451,7 +530,7 @@ describe('Word2Vec training', () => {
   it('workers: 2 trains Hogwild on worker threads over shared weights', async () => {
     const w = new Word2Vec({ vectorSize: 10, minCount: 1, epochs: 3, sample: 0, workers: 2 });
     const seen: Word2VecProgress[] = [];
-    const result = await w.train(twoTopics(3000, 6), { onProgress: (p) => seen.push(p) });
+    const result = await w.train(twoTopics(3000, 6), { onProgress: (p) => seen.push(p), runner: nodeWorkers });
     expect(result.wordsProcessed).toBe(3 * 24_000);
     expect(seen.at(-1)!.wordsProcessed).toBe(72_000);
     expect(w.vectors.buffer).toBeInstanceOf(SharedArrayBuffer);
@@ -465,7 +544,7 @@ describe('Word2Vec on Moby Dick', () => {
   const sentences = mobyDickSentences();
   it.each([1, 2])('learns that a whale is near sperm / leviathan and Ahab near captain (workers: %i)', async (workers) => {
     const w = new Word2Vec({ vectorSize: 50, seed: 1, workers }); // window 5, negative 5, minCount 5, sample 1e-3, 5 epochs
-    const { wordsProcessed } = await w.train(sentences);
+    const { wordsProcessed } = await w.train(sentences, { runner: nodeWorkers });
     expect(w.vocab.slice(0, 3)).toEqual(['the', 'of', 'and']);
     expect(w.vocab.length).toBe(4206);
     expect(wordsProcessed).toBe(5 * 196_845); // in-vocabulary tokens × epochs

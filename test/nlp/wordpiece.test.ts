@@ -78,7 +78,7 @@ describe('WordPieceTokenizer.encode / decode / JSON', () => {
   it('needs [UNK] in the vocabulary', () => {
     expect(() => WordPieceTokenizer.fromVocab(['a', '##b'])).toThrow('WordPieceTokenizer: the vocabulary has no [UNK] token');
     expect(() => new WordPieceTokenizer(Vocab.fromTokens(['[UNK]']), { maxInputCharsPerWord: 0 }))
-      .toThrow('WordPieceTokenizer: maxInputCharsPerWord must be a positive integer, got 0');
+      .toThrow('WordPieceTokenizer: invalid maxInputCharsPerWord 0 (must be a positive integer)');
   });
 });
 
@@ -122,11 +122,12 @@ describe('WordPieceTokenizer.train', () => {
   it('rejects bad options with errors naming the values', () => {
     expect(() => WordPieceTokenizer.train(TOY, { vocabSize: 10 }))
       .toThrow('WordPieceTokenizer.train: vocabSize 10 is smaller than the 5 specials plus 14 characters (7 plain and \'##\' forms) the texts need');
-    expect(() => WordPieceTokenizer.train(TOY, { vocabSize: 0 })).toThrow('WordPieceTokenizer.train: vocabSize must be a positive integer, got 0');
+    expect(() => WordPieceTokenizer.train(TOY, { vocabSize: 0 })).toThrow('WordPieceTokenizer.train: invalid vocabSize 0 (must be a positive integer)');
     expect(() => WordPieceTokenizer.train(TOY, { vocabSize: 50, specials: ['[PAD]'] }))
       .toThrow('WordPieceTokenizer.train: specials must include [UNK] (got ["[PAD]"])');
     expect(() => WordPieceTokenizer.train(TOY, { vocabSize: 50, mergeBy: 'likelihood' as never }))
-      .toThrow('WordPieceTokenizer.train: mergeBy must be \'score\' or \'frequency\', got "likelihood"');
+      .toThrow("WordPieceTokenizer.train: mergeBy must be 'score', 'frequency'; got 'likelihood'");
+    expect(() => WordPieceTokenizer.train(TOY, { vocabSize: 50, minFreq: 2 } as never)).toThrow("WordPieceTokenizer.train: unknown option 'minFreq'");
     expect(() => WordPieceTokenizer.train([3 as unknown as string], { vocabSize: 50 }))
       .toThrow('WordPieceTokenizer.train: expected an iterable of strings, got a number');
   });
