@@ -56,7 +56,8 @@ export function attend(
   let scores = q.mul(scale).matmul(k.transpose(-2, -1)); // (…, L, E) @ (…, E, S) -> (…, L, S)
   if (bias) scores = scores.add(bias); // (…, L, S)
   if (blocked) scores = scores.maskedFill(blocked, -Infinity); // (…, L, S)
-  let weights = safeSoftmax(scores); // (…, L, S), each row sums to 1 (or is all 0)
+  // without a mask no row can be all -inf (unless the inputs are), so the plain softmax is exact
+  let weights = blocked || bias ? safeSoftmax(scores) : scores.softmax(-1); // (…, L, S), rows sum to 1 (or are all 0)
   if (dropoutP > 0) weights = dropout(weights, { p: dropoutP });
   return { out: weights.matmul(v), weights }; // (…, L, S) @ (…, S, Ev) -> (…, L, Ev)
 }

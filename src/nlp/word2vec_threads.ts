@@ -4,9 +4,9 @@
 // buffers, and a 100 ms progress poll. Node-only: tensorloom/node exports it and the main entry
 // never imports it, so browser bundles stay free of Node built-ins (docs/word2vec.md §9).
 
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Word2VecParallelTask } from './word2vec_setup.js';
 
@@ -32,7 +32,7 @@ function thisModuleFile(): string | null {
 /**
  * The worker script next to this module: word2vec_worker.js in dist/esm or dist/cjs, run as
  * it is, or word2vec_worker.ts in the sources (tests, tsx), run from a CommonJS bootstrap that
- * first installs tsx's require hook (Node 20's workers don't inherit --import tsx's ESM hooks).
+ * first registers tsx's ESM hooks (Node 20's workers don't inherit the main thread's --import tsx).
  */
 function workerScript(): { script: URL | string; evalCode: boolean } {
   const file = thisModuleFile();
@@ -43,13 +43,19 @@ function workerScript(): { script: URL | string; evalCode: boolean } {
   const url = new URL(`word2vec_worker${ext}`, base);
   if (!existsSync(url)) throw new Error(`nodeWorkers: the worker script ${url.href} does not exist; use workers: 1`);
   if (!ext.includes('t')) return { script: url, evalCode: false };
-  let tsxHook: string;
+  let tsxApi: string;
   try {
-    tsxHook = createRequire(base).resolve('tsx/cjs');
+    // tsx's ESM API (the package's "./esm/api" import export): register() installs its module hooks
+    const pkg = createRequire(base).resolve('tsx/package.json');
+    const api = (JSON.parse(readFileSync(pkg, 'utf8')) as { exports: Record<string, { import: { default: string } }> }).exports['./esm/api'];
+    tsxApi = new URL(api.import.default, pathToFileURL(pkg)).href;
   } catch {
     throw new Error(`nodeWorkers: running ${url.href} from the TypeScript sources needs tsx (npm i -D tsx), or use the built package`);
   }
-  return { script: `require(${JSON.stringify(tsxHook)}); require(${JSON.stringify(fileURLToPath(url))});`, evalCode: true };
+  // as real ES modules: tsx's CommonJS transform reads every import through a getter, which the
+  // hot loop's calls across files would pay on every word (about 30% of the speed)
+  const run = `import(${JSON.stringify(tsxApi)}).then((m) => m.register()).then(() => import(${JSON.stringify(url.href)}))`;
+  return { script: `${run}.catch((e) => { throw e; });`, evalCode: true };
 }
 
 /**
