@@ -19,7 +19,10 @@ export type { GradOptions } from './autograd/grad.js';
 export { gradcheck } from './autograd/gradcheck.js';
 export type { GradcheckOptions } from './autograd/gradcheck.js';
 
-export { setBackend, loadBackend, getBackend, registerBackend } from './backend/registry.js';
+export { setBackend, loadBackend, getBackend, registerBackend, defaultBackendNote } from './backend/registry.js';
+export { setNumThreads, getNumThreads, wasmMemoryStats } from './backend/wasm/runtime.js';
+export type { HeapStats } from './backend/wasm/heap.js';
+export type { WasmBackend } from './backend/wasm/index.js';
 export type { BackendName, BackendOptions } from './backend/registry.js';
 export type { Backend, View, UnaryOp, BinaryOp, ReduceOp } from './backend/backend.js';
 export type { GpuJsBackend, GpuJsOptions } from './backend/gpujs/index.js';

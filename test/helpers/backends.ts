@@ -1,14 +1,16 @@
 // backends.ts — runs a test block once per backend available here (tfjs-core's
 // describeWithFlags idea): `describeEachBackend('matmul', ({ name, tol }) => { ... })`.
-// The backends are cpu and gpujs in each gpu.js mode listed in TENSORLOOM_GPUJS_MODES
-// (comma list, default 'webasm,cpu'; '' runs cpu only). Each carries the tolerance its float32
+// The backends are cpu, wasm on 1 and on 2 threads (wasm:2 shares out every kernel, however
+// small, so the thread splits are tested), and gpujs in each gpu.js mode listed in
+// TENSORLOOM_GPUJS_MODES (comma list, default 'webasm,cpu'; '' runs none). Each carries the tolerance its float32
 // results are held to and whether it has float64; gpujs cases also fail on any kernel that
 // gpu.js silently ran on another mode (runner.stats.fallbacks). Importing this module loads the
 // gpujs backend (loadBackend, which imports gpu.js) when any gpu.js mode is under test, so the
 // suites can switch to it synchronously.
 
 import { afterEach, beforeAll, afterAll, beforeEach, describe, expect } from 'vitest';
-import { getBackend, loadBackend, setBackend, type BackendName } from '../../src/index.js';
+import { getBackend, loadBackend, setBackend, setNumThreads, type BackendName } from '../../src/index.js';
+import { splitAllWorkForTests } from '../../src/backend/wasm/runtime.js';
 import { makeBackend } from '../../src/backend/registry.js';
 import type { Backend } from '../../src/backend/backend.js';
 import type { GpuJsBackend } from '../../src/backend/gpujs/index.js';
@@ -22,6 +24,8 @@ export interface BackendCase {
   tol: number;
   /** whether the backend stores and computes float64 (gpujs refuses it, by design) */
   float64: boolean;
+  /** wasm: threads to run on (2: every kernel is shared out, however small) */
+  threads?: number;
 }
 
 export const CPU: BackendCase = { name: 'cpu', backend: 'cpu', tol: 1e-5, float64: true };
@@ -37,8 +41,13 @@ export function gpujsModes(env = process.env.TENSORLOOM_GPUJS_MODES): string[] {
 // by ~n·2^-24 relative (3e-5 for n = 500), and GLSL's exp/log/pow are only specified to a few
 // ulp of float32 (worse for large arguments). 1e-4 leaves room for that while a wrong index,
 // a missing term or a float32-vs-float64 mix-up is still off by 1e-2 or more.
+// wasm tolerance 1e-4: its float32 kernels accumulate in float32 (SIMD lanes, blocked sums), so
+// like gpu.js a reduction of n terms may differ from the cpu backend's float64 sums by ~n·2^-24.
+export const WASM_CASES: BackendCase[] = [1, 2].map((threads) => ({ name: `wasm:${threads}`, backend: 'wasm', threads, tol: 1e-4, float64: true }));
+
 export const BACKENDS: BackendCase[] = [
   CPU,
+  ...WASM_CASES,
   ...gpujsModes().map((mode): BackendCase => ({ name: `gpujs:${mode}`, backend: 'gpujs', options: { mode }, tol: 1e-4, float64: false })),
 ];
 
@@ -56,15 +65,24 @@ export function fallbacksOf(b: BackendCase): unknown[] {
   return (backendOf(b) as unknown as GpuJsBackend).runner.stats.fallbacks;
 }
 
+/** Makes b's backend current (and, for wasm, its thread count). */
+function activate(b: BackendCase): void {
+  setBackend(b.backend, b.options);
+  if (b.threads !== undefined) {
+    setNumThreads(b.threads);
+    splitAllWorkForTests(b.threads > 1);
+  }
+}
+
 /** Runs fn with b as the current backend, restoring the previous one after. */
 export function onBackend<T>(b: BackendCase, fn: () => T): T {
   const prev = currentCase;
-  setBackend(b.backend, b.options);
+  activate(b);
   currentCase = b;
   try {
     return fn();
   } finally {
-    setBackend(prev.backend, prev.options);
+    activate(prev);
     currentCase = prev;
   }
 }
@@ -72,7 +90,8 @@ export function onBackend<T>(b: BackendCase, fn: () => T): T {
 /** Runs fn on the CPU backend (for a reference computed from the same values). */
 export const onCpu = <T>(fn: () => T): T => onBackend(CPU, fn);
 
-let currentCase: BackendCase = CPU;
+// the default backend (wasm where it runs) until a suite switches
+let currentCase: BackendCase = { name: getBackend(), backend: getBackend() as BackendName, tol: 1e-4, float64: true };
 
 /**
  * Registers `body` once per backend, inside a describe block titled `title [backend]`. The
@@ -87,11 +106,11 @@ export function describeEachBackend(title: string, body: (b: BackendCase) => voi
       beforeAll(() => {
         prev = currentCase;
         if (getBackend() !== prev.backend) prev = CPU;
-        setBackend(b.backend, b.options);
+        activate(b);
         currentCase = b;
       });
       afterAll(() => {
-        setBackend(prev.backend, prev.options);
+        activate(prev);
         currentCase = prev;
       });
       beforeEach(() => { seen = fallbacksOf(b).length; });

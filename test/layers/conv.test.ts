@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { enableGrad, grad, gradcheck, manualSeed, tensor, type Tensor } from '../../src/index.js';
 import { Conv1d, Conv2d, conv1d, conv2d, type Conv2dOptions } from '../../src/layers/conv.js';
 import { col2im, im2col, type Window2d } from '../../src/autograd/ops/conv.js';
-import { BACKENDS, describeEachBackend, onBackend } from '../helpers/backends.js';
+import { BACKENDS, describeEachBackend, onBackend, onCpu } from '../helpers/backends.js';
 import { expectGradcheck } from '../helpers/crosscheck.js';
 import { expectClose } from '../helpers/close.js';
 import { rngFor } from '../helpers/optable.js';
@@ -336,11 +336,12 @@ describe('conv errors', () => {
     expect(() => conv2d(x.int(), w([2, 3, 3, 3]).int())).toThrow('conv2d: input must be float32 or float64, got int32');
   });
   it('input, weight and bias on different backends', () => {
+    const xc = onCpu(() => tensor(new Float32Array(2 * 3 * 5 * 5), { shape: [2, 3, 5, 5] })); // x is on the default backend
     for (const b of BACKENDS.filter((c) => c.backend !== 'cpu')) {
       const k = onBackend(b, () => w([2, 3, 3, 3]));
-      expect(() => conv2d(x, k)).toThrow(`conv2d: input is on backend 'cpu' but weight is on '${k.backend}'; move one with .toBackend()`);
+      expect(() => conv2d(xc, k)).toThrow(`conv2d: input is on backend 'cpu' but weight is on '${k.backend}'; move one with .toBackend()`);
       const bias = onBackend(b, () => w([2]));
-      expect(() => conv2d(x, w([2, 3, 3, 3]), bias)).toThrow(`conv2d: input is on backend 'cpu' but bias is on '${bias.backend}'`);
+      expect(() => conv2d(xc, onCpu(() => w([2, 3, 3, 3])), bias)).toThrow(`conv2d: input is on backend 'cpu' but bias is on '${bias.backend}'`);
     }
   });
 });

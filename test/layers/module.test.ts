@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { tensor, zeros, type Tensor } from '../../src/index.js';
 import { Linear } from '../../src/layers/linear.js';
-import { BACKENDS, onBackend } from '../helpers/backends.js';
+import { BACKENDS, onBackend, onCpu } from '../helpers/backends.js';
 
 /** A Linear(2, 3) with known weights: weight = [[1, 2], [3, 4], [5, 6]], bias = [7, 8, 9]. */
 function known(): Linear {
@@ -61,7 +61,7 @@ describe('Module.loadStateDict on bad input', () => {
     for (const b of BACKENDS.filter((c) => c.backend !== 'cpu')) {
       const sd = onBackend(b, () => ({ weight: tensor([[0.5, 1], [1.5, 2], [2.5, 3]]), bias: tensor([1, 2, 3], { dtype: 'int32' }) }));
       expect(sd.weight.backend).toBe(b.backend);
-      const l = known();
+      const l = onCpu(known);
       l.loadStateDict(sd);
       expect(l.weight.backend).toBe('cpu');
       expect(l.bias!.dtype).toBe('float32');

@@ -5,7 +5,7 @@
 
 import { describe, expect, it } from 'vitest';
 import {
-  arange, eye, full, fullLike, getBackend, linspace, ones, onesLike, setBackend, tensor, zeros, zerosLike,
+  arange, eye, full, fullLike, defaultBackendNote, getBackend, linspace, ones, onesLike, setBackend, tensor, zeros, zerosLike,
 } from '../../src/index.js';
 
 describe('tensor()', () => {
@@ -143,7 +143,7 @@ describe('properties', () => {
     const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
     const y = x.mul(2);
     const z = y.sum();
-    expect([x.shape, x.dtype, x.ndim, x.numel(), x.isLeaf, x.gradFn, x.backend]).toEqual([[2, 2], 'float32', 2, 4, true, null, 'cpu']);
+    expect([x.shape, x.dtype, x.ndim, x.numel(), x.isLeaf, x.gradFn, x.backend]).toEqual([[2, 2], 'float32', 2, 4, true, null, getBackend()]);
     expect([y.isLeaf, y.gradFn!.name, y.requiresGrad, z.gradFn!.name, z.shape]).toEqual([false, 'mul', true, 'sum', []]);
     expect(x.matmul(x).gradFn!.name).toBe('matmul');
     // ops on tensors that need no grad record nothing: their results are leaves
@@ -181,8 +181,10 @@ describe('reading out', () => {
 });
 
 describe('backends', () => {
-  it('cpu is the default; setBackend returns it and getBackend names it', () => {
-    expect(getBackend()).toBe('cpu');
+  it('wasm is the default where WebAssembly SIMD runs (Node 20); setBackend returns a backend and getBackend names it', () => {
+    expect(getBackend()).toBe('wasm');
+    expect(defaultBackendNote()).toBe(null);
+    expect(zeros([1]).backend).toBe('wasm');
     const b = setBackend('cpu');
     expect(b.name).toBe('cpu');
     expect(getBackend()).toBe('cpu');

@@ -134,6 +134,7 @@ describe('error messages name the op and the shapes/values', () => {
     // a second backend object under the name 'gpujs' (the CPU kernels, so it runs anywhere)
     class OtherBackend extends CpuBackend { override readonly name = 'gpujs' as 'cpu'; }
     registerBackend('gpujs', () => new OtherBackend() as Backend);
+    setBackend('cpu');
     const a = zeros([2]);
     setBackend('gpujs');
     let b;

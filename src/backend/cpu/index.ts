@@ -18,7 +18,7 @@ import { avgPool2dBackwardKernel, avgPool2dKernel, maxPool2dBackwardKernel, maxP
 import { catKernel, embedKernel, gatherKernel, indexAddKernel, indexSelectKernel, scatterAddKernel } from './indexing.js';
 
 export class CpuBackend implements Backend<TypedArray> {
-  readonly name = 'cpu';
+  readonly name: string = 'cpu';
 
   fromHost(dtype: DType, values: TypedArray): TypedArray {
     if (values instanceof allocTyped(dtype, 0).constructor) return values;
