@@ -1,10 +1,14 @@
 // report.ts — turning measurements into the printed table and the JSON file: per-case results,
-// speed ratios against the baseline column, cross-library result checks, targets and machine info.
+// speed ratios against the baseline column and the other reference columns (tfjs-wasm, tensorloom
+// cpu; --ratio-to), cross-library result checks, targets (the cases' own and bench/targets.ts's)
+// and machine info.
 
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { TL_CPU } from './columns.js';
 import type { Timing } from './harness.js';
+import type { Target } from './targets.js';
 import type { BenchCase } from './types.js';
 
 export interface CellResult {
@@ -23,6 +27,24 @@ export interface CellResult {
   compileMs?: number;
 }
 
+/** One of bench/targets.ts's targets, measured. */
+export interface TargetResult {
+  case: string;
+  label: string;
+  library: string;
+  measure: Target['measure'];
+  bound: number;
+  reference?: string;
+  /** the judged column's figure: a ratio (speedup, timeRatio) or a rate in `unit`; null if not measured */
+  value: number | null;
+  unit: string;
+  /** null: not measured (see note) */
+  met: boolean | null;
+  note?: string;
+  /** the same figure for the columns shown beside it */
+  also: Record<string, number | null>;
+}
+
 export interface CaseResult {
   name: string;
   description: string;
@@ -32,10 +54,16 @@ export interface CaseResult {
   cells: Record<string, CellResult>;
   /** Speed of each column relative to the baseline column (baseline ms / column ms). */
   ratios: Record<string, number | null>;
-  /** Largest difference of each column's check numbers from the baseline's, relative to their scale. */
+  /** The same against each reference column (--ratio-to): speedups[ref][column] = ref ms / column ms. */
+  speedups: Record<string, Record<string, number | null>>;
+  /** Which column the check numbers were compared against (the baseline, else the first with a check). */
+  checkRef: string | null;
+  /** Largest difference of each column's check numbers from checkRef's, relative to their scale. */
   checkDiff: Record<string, number | null>;
   checkOk: boolean;
   target?: { label: string; minRatio: number; library: string; ratio: number | null; met: boolean };
+  /** bench/targets.ts's targets for this case */
+  targets: TargetResult[];
 }
 
 /** max_i |a_i - b_i| / max_i |b_i|: relative to the scale of the reference values. */
@@ -45,17 +73,61 @@ export function relDiff(a: number[], b: number[]): number {
   return Math.max(0, ...a.map((v, i) => Math.abs(v - b[i]) / scale));
 }
 
-export function summarize(c: BenchCase, cells: Record<string, CellResult>, libs: string[], baseline: string): CaseResult {
+const speedup = (ref?: CellResult, cell?: CellResult): number | null => (cell?.ms && ref?.ms ? ref.ms / cell.ms : null);
+
+/** The first line of a cell's note, for a one-line reason. */
+const reason = (cell: CellResult | undefined): string =>
+  !cell ? 'not run' : `${cell.status}${cell.note ? ` (${cell.note.split('\n')[0].slice(0, 120)})` : ''}`;
+
+function measureTarget(t: Target, cells: Record<string, CellResult>, unit: string | null): TargetResult {
+  const figure = (lib: string): number | null => {
+    const cell = cells[lib], ref = t.reference ? cells[t.reference] : undefined;
+    if (t.measure === 'rate') return cell?.status === 'ok' && cell.rate !== undefined ? cell.rate : null;
+    const s = speedup(ref, cell);
+    return s === null ? null : t.measure === 'speedup' ? s : 1 / s;
+  };
+  const value = figure(t.library);
+  const missing = [t.library, ...(t.measure === 'rate' ? [] : [t.reference!])].filter((l) => cells[l]?.status !== 'ok');
+  return {
+    case: t.case,
+    label: t.label,
+    library: t.library,
+    measure: t.measure,
+    bound: t.bound,
+    ...(t.reference ? { reference: t.reference } : {}),
+    value,
+    unit: t.measure === 'rate' ? unit ?? '' : 'x',
+    met: value === null ? null : t.measure === 'timeRatio' ? value <= t.bound : value >= t.bound,
+    ...(value === null ? { note: missing.map((l) => `${l}: ${reason(cells[l])}`).join('; ') || 'not measured' } : {}),
+    also: Object.fromEntries((t.also ?? []).map((l) => [l, figure(l)])),
+  };
+}
+
+export function summarize(
+  c: BenchCase,
+  cells: Record<string, CellResult>,
+  libs: string[],
+  baseline: string,
+  ratioTo: string[] = [baseline],
+  targets: Target[] = [],
+): CaseResult {
   const base = cells[baseline];
   const ratios: Record<string, number | null> = {};
+  for (const lib of libs) if (lib !== baseline) ratios[lib] = speedup(base, cells[lib]);
+  const speedups: Record<string, Record<string, number | null>> = {};
+  for (const ref of ratioTo) {
+    if (!libs.includes(ref)) continue;
+    speedups[ref] = Object.fromEntries(libs.filter((l) => l !== ref).map((l) => [l, speedup(cells[ref], cells[l])]));
+  }
+  // checks: against the baseline's numbers, or (a case tfjs doesn't run) the first column's that has them
+  const checkRef = base?.check ? baseline : libs.find((l) => cells[l]?.check) ?? null;
   const checkDiff: Record<string, number | null> = {};
   let checkOk = true;
   for (const lib of libs) {
-    if (lib === baseline) continue;
-    const cell = cells[lib];
-    ratios[lib] = cell?.ms && base?.ms ? base.ms / cell.ms : null;
-    checkDiff[lib] = cell?.check && base?.check ? relDiff(cell.check, base.check) : null;
-    if ((checkDiff[lib] ?? 0) > (c.checkTol ?? 1e-3)) checkOk = false;
+    if (lib === checkRef) continue;
+    const cell = cells[lib], ref = checkRef ? cells[checkRef] : undefined;
+    checkDiff[lib] = cell?.check && ref?.check ? relDiff(cell.check, ref.check) : null;
+    if ((checkDiff[lib] ?? 0) > (c.checkTolFor?.[lib] ?? c.checkTol ?? 1e-3)) checkOk = false;
   }
   const first = libs[0];
   const firstRate = cells[first]?.rate;
@@ -72,9 +144,12 @@ export function summarize(c: BenchCase, cells: Record<string, CellResult>, libs:
     amount: c.metric?.amount ?? null,
     cells,
     ratios,
+    speedups,
+    checkRef,
     checkDiff,
     checkOk,
     target,
+    targets: targets.filter((t) => t.case === c.name).map((t) => measureTarget(t, cells, c.metric?.unit ?? null)),
   };
 }
 
@@ -89,49 +164,110 @@ function cellText(cell: CellResult | undefined, pick: (c: CellResult) => string)
   return pick(cell);
 }
 
-/** A short column title: 'tensorloom-gpujs-webasm' -> 'gpujs:webasm', 'tensorloom' -> 'tl'. */
-const short = (lib: string): string => lib.replace(/^tensorloom-gpujs-/, 'gpujs:').replace(/^tensorloom$/, 'tl');
-
 /**
- * Columns: case, ms per library, the first library's rate, every other library's speed relative
- * to the baseline (x baseline), and each gpujs column's speed relative to the cpu backend (x tl).
- * Rates of every column are in the JSON.
+ * A short column title: 'tensorloom' -> 'tl', 'tensorloom-wasm-2' -> 'tl-wasm-2',
+ * 'tensorloom-gpujs-webasm' -> 'gpujs:webasm'; tfjs's columns keep their names.
  */
-export function formatTable(results: CaseResult[], libs: string[], baseline: string): string {
-  const others = libs.filter((l) => l !== baseline);
-  const gpujs = libs.filter((l) => l.startsWith('tensorloom-gpujs-'));
-  const first = libs[0];
-  const ratio = (a?: number, b?: number): string => (a && b ? `${(b / a).toFixed(2)}x` : '-');
-  const header = [
-    'case',
-    ...libs.map((l) => `${short(l)} ms`),
-    `${short(first)} rate`,
-    ...others.map((l) => `${short(l)}/${short(baseline)}`),
-    ...(first === 'tensorloom' ? gpujs.map((l) => `${short(l)}/tl`) : []),
-    'check',
-  ];
-  const rows = results.map((r) => [
-    r.name,
-    ...libs.map((l) => cellText(r.cells[l], (c) => fmtMs(c.ms!))),
-    cellText(r.cells[first], (c) => (c.rate !== undefined && r.unit ? fmtRate(c.rate, r.unit) : '-')),
-    ...others.map((l) => (r.ratios[l] !== null ? `${r.ratios[l]!.toFixed(2)}x` : '-')),
-    ...(first === 'tensorloom' ? gpujs.map((l) => ratio(r.cells[l]?.ms, r.cells[first]?.ms)) : []),
-    r.checkOk ? 'ok' : 'MISMATCH',
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const line = (cells: string[]): string => cells.map((s, i) => (i === 0 ? s.padEnd(widths[i]) : s.padStart(widths[i]))).join('  ');
-  const legend = libs.map((l) => `${short(l)} = ${l}`).join(', ');
-  return [legend, line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+export const short = (lib: string): string =>
+  lib.replace(/^tensorloom-gpujs-/, 'gpujs:').replace(/^tensorloom-/, 'tl-').replace(/^tensorloom$/, 'tl');
+
+const isTensorloom = (lib: string): boolean => lib.startsWith(TL_CPU);
+
+export interface TableOptions {
+  /**
+   * Reference columns for the ratio columns, in order: the first gets one ratio column for every
+   * other column; each later one for every other tensorloom column, less the gpujs ones unless the
+   * reference is tensorloom's cpu column (default: the baseline only).
+   */
+  ratioTo?: string[];
+  /** Columns whose rate (GFLOP/s, GB/s) gets a column (default: the first). */
+  rateOf?: string[];
 }
 
+type Column = { title: string; cell: (r: CaseResult) => string };
+
+/** A right-aligned text table, the first column left-aligned. */
+function textTable(header: string[], rows: string[][]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (cells: string[]): string => cells.map((s, i) => (i === 0 ? s.padEnd(widths[i]) : s.padStart(widths[i]))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
+}
+
+/**
+ * Two tables: case, ms per column, rates and the check; then the speed ratios, `x/ref` = ref ms /
+ * x ms (above 1: x is faster). Columns that are n/a in every case shown are left out (listed at the
+ * end with the reason); rate and ratio columns with no figure at all likewise. Every column's rate
+ * and every ratio are in the JSON.
+ */
+export function formatTable(results: CaseResult[], libs: string[], baseline: string, opts: TableOptions = {}): string {
+  const ran = (l: string): boolean => results.some((r) => r.cells[l] && r.cells[l].status !== 'n/a');
+  const shown = libs.filter(ran);
+  const hidden = libs.filter((l) => !ran(l));
+  const refs = (opts.ratioTo ?? [baseline]).filter((l) => shown.includes(l));
+  const gpujs = (l: string): boolean => l.startsWith('tensorloom-gpujs-');
+  const ratioPairs = refs.flatMap((ref, k) =>
+    shown
+      .filter((l) => l !== ref && !refs.slice(0, k).includes(l))
+      .filter((l) => k === 0 || (isTensorloom(l) && (!gpujs(l) || ref === TL_CPU)))
+      .map((l) => ({ l, ref })));
+  const rateCols = (opts.rateOf ?? [libs[0]]).filter((l) => shown.includes(l));
+  const some = (col: Column): boolean => results.some((r) => !['-', 'n/a', 'error'].includes(col.cell(r)));
+  const timeCols: Column[] = [
+    ...shown.map((l) => ({ title: `${short(l)} ms`, cell: (r: CaseResult) => cellText(r.cells[l], (c) => fmtMs(c.ms!)) })),
+    ...rateCols
+      .map((l) => ({
+        title: `${short(l)} rate`,
+        cell: (r: CaseResult) => cellText(r.cells[l], (c) => (c.rate !== undefined && r.unit ? fmtRate(c.rate, r.unit) : '-')),
+      }))
+      .filter(some),
+  ];
+  const ratioCols: Column[] = ratioPairs
+    .map(({ l, ref }) => ({
+      title: `${short(l)}/${short(ref)}`,
+      cell: (r: CaseResult) => (r.cells[l]?.ms && r.cells[ref]?.ms ? `${(r.cells[ref].ms! / r.cells[l].ms!).toFixed(2)}x` : '-'),
+    }))
+    .filter(some);
+  const legend = shown.map((l) => `${short(l)} = ${l}`).join(', ');
+  const times = textTable(['case', ...timeCols.map((c) => c.title), 'check'], results.map((r) => [r.name, ...timeCols.map((c) => c.cell(r)), r.checkOk ? 'ok' : 'MISMATCH']));
+  const ratios = ratioCols.length
+    ? ['', 'speed ratios, x/y = y ms / x ms (above 1: x is faster):', ...textTable(['case', ...ratioCols.map((c) => c.title)], results.map((r) => [r.name, ...ratioCols.map((c) => c.cell(r))]))]
+    : [];
+  const notes = hidden.map((l) => {
+    const why = results.map((r) => r.cells[l]?.note).find(Boolean);
+    return `not shown, n/a in every case: ${l}${why ? ` (${why.split('\n')[0]})` : ''}`;
+  });
+  return [legend, ...times, ...ratios, ...(notes.length ? ['', ...notes] : [])].join('\n');
+}
+
+const fmtFigure = (v: number | null, unit: string): string =>
+  v === null ? 'n/a' : unit === 'x' ? `${v.toFixed(2)}x` : fmtRate(v, unit);
+
+/** The targets section: the cases' own targets (CPU column vs tfjs), then bench/targets.ts's. */
 export function formatTargets(results: CaseResult[]): string[] {
-  return results
+  const own = results
     .filter((r) => r.target)
     .map((r) => {
       const t = r.target!;
       const got = t.ratio === null ? 'not measured' : `${t.ratio.toFixed(2)}x`;
       return `${t.met ? 'MET    ' : 'MISSED '} ${t.label} (got ${got}, need ${t.minRatio}x)`;
     });
+  const wasm = results.flatMap((r) => r.targets.map((t) => ({ t, r })));
+  if (!wasm.length) return own;
+  const width = Math.max(...wasm.map(({ t }) => t.label.length));
+  const lines = wasm.map(({ t, r }) => {
+    const verdict = t.met === null ? 'n/a    ' : t.met ? 'MET    ' : 'MISSED ';
+    if (t.value === null) return `${verdict} ${t.label.padEnd(width)}  not measured: ${t.note}`;
+    let got = `${short(t.library)} ${fmtFigure(t.value, t.unit)}`;
+    if (t.reference) {
+      const [a, b] = [r.cells[t.library], r.cells[t.reference]];
+      got += r.unit && a?.rate !== undefined && b?.rate !== undefined
+        ? ` (${fmtRate(a.rate, r.unit)} vs ${short(t.reference)} ${fmtRate(b.rate, r.unit)})`
+        : ` (${fmtMs(a!.ms!)} vs ${short(t.reference)} ${fmtMs(b!.ms!)} ms)`;
+    }
+    const also = Object.entries(t.also).map(([l, v]) => `${short(l)} ${fmtFigure(v, t.unit)}`).join(', ');
+    return `${verdict} ${t.label.padEnd(width)}  ${got}${also ? `; ${also}` : ''}`;
+  });
+  return [...own, ...(own.length ? [''] : []), "tensorloom wasm backend (bench/targets.ts; tl-wasm-2 judged unless the label says 1 thread):", ...lines];
 }
 
 // ---- machine and JSON ---------------------------------------------------------------------

@@ -4,26 +4,33 @@
 //   --quick            fewer, shorter samples (a smoke run)
 //   --filter a,b       only cases whose name contains one of these substrings
 //   --libs x,y         only these columns (the baseline column is always kept, for the ratios)
+//   --ratio-to x,y     reference columns of the table's ratio columns (default tfjs,tfjs-wasm,tensorloom:
+//                      every column against tfjs, tensorloom's columns against tfjs-wasm and tensorloom cpu)
 //   --no-malloc-tuning keep glibc's default allocator settings (see below)
-// Timings are medians per call, sampled round-robin across columns (bench/harness.ts).
+// Timings are medians per call, sampled round-robin across columns (bench/harness.ts). The targets
+// section lists the cases' own targets and bench/targets.ts's (tensorloom's wasm backend).
+// TFJS_WASM_THREADS=n runs the tfjs-wasm column on tfjs's threaded-SIMD build (bench/tfjs-wasm.ts).
 // Tests never assert timings, and npm test does not run this.
 
 import { spawnSync } from 'node:child_process';
 import { CASES } from './cases/index.js';
 import { collectGarbage, FULL, lowerTo, measure, QUICK, type Contestant } from './harness.js';
+import { TFJS_WASM, TL_CPU, TL_WASM_2 } from './columns.js';
 import { BASELINE, LIBRARIES } from './libraries.js';
 import { formatTable, formatTargets, gitInfo, machineInfo, summarize, writeJson, type CaseResult, type CellResult } from './report.js';
+import { TARGETS } from './targets.js';
 import type { BenchCase, Library, Runner } from './types.js';
 
 interface Args {
   quick: boolean;
   filter: string[];
   libs: string[];
+  ratioTo: string[];
   mallocTuning: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { quick: false, filter: [], libs: [], mallocTuning: true };
+  const args: Args = { quick: false, filter: [], libs: [], ratioTo: [], mallocTuning: true };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2);
     const value = (): string[] => {
@@ -34,9 +41,10 @@ function parseArgs(argv: string[]): Args {
     if (flag === '--quick') args.quick = true;
     else if (flag === '--filter') args.filter.push(...value());
     else if (flag === '--libs') args.libs.push(...value());
+    else if (flag === '--ratio-to') args.ratioTo.push(...value());
     else if (flag === '--no-malloc-tuning') args.mallocTuning = false;
     else if (flag === '--help' || flag === '-h') {
-      console.log('usage: npm run bench -- [--quick] [--filter case[,case]] [--libs lib[,lib]] [--no-malloc-tuning]');
+      console.log('usage: npm run bench -- [--quick] [--filter case[,case]] [--libs lib[,lib]] [--ratio-to lib[,lib]] [--no-malloc-tuning]');
       console.log(`cases: ${CASES.map((c) => c.name).join(', ')}`);
       console.log(`libs:  ${LIBRARIES.map((l) => l.name).join(', ')} (baseline ${BASELINE})`);
       process.exit(0);
@@ -75,6 +83,10 @@ async function runCase(c: BenchCase, libs: Library[], unavailable: Map<string, s
   const cells: Record<string, CellResult> = {};
   const prepared: Prepared[] = [];
   for (const lib of libs) {
+    if (c.skip?.[lib.name]) {
+      cells[lib.name] = { status: 'n/a', note: c.skip[lib.name] };
+      continue;
+    }
     if (unavailable.has(lib.name)) {
       cells[lib.name] = { status: 'n/a', note: unavailable.get(lib.name) };
       continue;
@@ -113,15 +125,16 @@ async function runCase(c: BenchCase, libs: Library[], unavailable: Map<string, s
       });
       break;
     } catch (e) {
-      const bad = live.find(({ lib, runner }) => {
+      let bad = live[0];
+      for (const p of live) {
         try {
-          void lib.activate();
-          runner.run();
-          return false;
+          await p.lib.activate();
+          await p.runner.run();
         } catch {
-          return true;
+          bad = p;
+          break;
         }
-      }) ?? live[0];
+      }
       cells[bad.lib.name] = { status: 'error', note: (e as Error).stack ?? String(e) };
       console.error(`  ${c.name} on ${bad.lib.name} failed: ${(e as Error).message}`);
       live = live.filter((p) => p !== bad);
@@ -148,7 +161,7 @@ async function runCase(c: BenchCase, libs: Library[], unavailable: Map<string, s
       const rate = cell.rate !== undefined ? `  ${cell.rate.toFixed(2)} ${c.metric!.unit}` : '';
       const t = cell.timing!;
       const compile = cell.compileMs !== undefined ? `, compile ${cell.compileMs.toFixed(0)} ms` : '';
-      console.log(`  ${c.name.padEnd(18)} ${lib.name.padEnd(12)} ${cell.ms!.toFixed(3).padStart(10)} ms${rate}  (${t.samples} samples x ${t.callsPerSample}${compile})`);
+      console.log(`  ${c.name.padEnd(22)} ${lib.name.padEnd(23)} ${cell.ms!.toFixed(3).padStart(10)} ms${rate}  (${t.samples} samples x ${t.callsPerSample}${compile})`);
     }
   }
   return cells;
@@ -159,8 +172,11 @@ async function main(): Promise<void> {
   if (args.mallocTuning && process.platform === 'linux' && !process.env[CHILD_FLAG]) respawnWithMallocTuning();
   const cases = args.filter.length ? CASES.filter((c) => args.filter.some((f) => c.name.includes(f))) : CASES;
   if (!cases.length) throw new Error(`bench: no case matches --filter ${args.filter.join(',')} (cases: ${CASES.map((c) => c.name).join(', ')})`);
-  const unknown = args.libs.filter((n) => !LIBRARIES.some((l) => l.name === n));
-  if (unknown.length) throw new Error(`bench: unknown --libs ${unknown.join(',')} (have ${LIBRARIES.map((l) => l.name).join(', ')})`);
+  const unknown = [...args.libs, ...args.ratioTo].filter((n) => !LIBRARIES.some((l) => l.name === n));
+  if (unknown.length) throw new Error(`bench: unknown column ${unknown.join(',')} in --libs/--ratio-to (have ${LIBRARIES.map((l) => l.name).join(', ')})`);
+  const stale = TARGETS.filter((t) => !CASES.some((c) => c.name === t.case) || ![t.library, t.reference ?? t.library, ...(t.also ?? [])].every((n) => LIBRARIES.some((l) => l.name === n)));
+  if (stale.length) throw new Error(`bench: bench/targets.ts names a case or column that doesn't exist: ${stale.map((t) => t.label).join('; ')}`);
+  const ratioTo = args.ratioTo.length ? args.ratioTo : [BASELINE, TFJS_WASM, TL_CPU];
   const wanted = args.libs.length ? new Set([...args.libs, BASELINE]) : null;
   const libs = LIBRARIES.filter((l) => !wanted || wanted.has(l.name));
 
@@ -174,16 +190,16 @@ async function main(): Promise<void> {
   const results: CaseResult[] = [];
   for (const c of cases) {
     const cells = await runCase(c, libs, unavailable, args);
-    const r = summarize(c, cells, libs.map((l) => l.name), BASELINE);
-    if (!r.checkOk) console.error(`  warning: ${c.name} results differ between libraries: ${JSON.stringify(r.checkDiff)}`);
+    const r = summarize(c, cells, libs.map((l) => l.name), BASELINE, ratioTo, TARGETS);
+    if (!r.checkOk) console.error(`  warning: ${c.name} results differ between libraries (vs ${r.checkRef}): ${JSON.stringify(r.checkDiff)}`);
     results.push(r);
   }
 
   const names = libs.map((l) => l.name);
-  console.log('\n' + formatTable(results, names, BASELINE));
-  console.log(`ms = median per call; ratio = speed relative to ${BASELINE} (${BASELINE} ms / column ms); check = results agree across columns`);
+  console.log('\n' + formatTable(results, names, BASELINE, { ratioTo, rateOf: [names[0], TL_WASM_2] }));
+  console.log('ms = median per call; check = results agree across columns (within the case\'s tolerance)');
   const targets = formatTargets(results);
-  if (targets.length) console.log('\ntargets:\n' + targets.map((t) => '  ' + t).join('\n'));
+  if (targets.length) console.log('\ntargets:\n' + targets.map((t) => (t ? '  ' + t : '')).join('\n'));
 
   const totalSeconds = (performance.now() - t0) / 1e3;
   const paths = writeJson(
@@ -196,7 +212,8 @@ async function main(): Promise<void> {
       baseline: BASELINE,
       libraries: libs.map((l) => ({ name: l.name, family: l.family, backend: l.backend, ...(unavailable.has(l.name) ? { unavailable: unavailable.get(l.name) } : l.info()) })),
       cases: results,
-      targets: results.filter((r) => r.target).map((r) => ({ case: r.name, ...r.target })),
+      ratioTo,
+      targets: [...results.filter((r) => r.target).map((r) => ({ case: r.name, ...r.target })), ...results.flatMap((r) => r.targets)],
       totalSeconds: +totalSeconds.toFixed(1),
     },
     date,

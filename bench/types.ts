@@ -30,6 +30,13 @@ export interface TensorloomContext {
 export interface TfjsContext {
   /** The @tensorflow/tfjs module (core ops, tf.layers, tf.train), with this column's backend active. */
   tf: typeof import('@tensorflow/tfjs');
+  /**
+   * Makes sure the work behind a result is done, as TensorloomContext.finish. tfjs's cpu and wasm
+   * backends compute when an op is called, so this does nothing. (A run() that read results with
+   * dataSync() would bill tfjs-wasm a copy out of its heap, HEAPU8.slice, that no other column
+   * pays: tfjs-cpu's dataSync returns its stored array, tensorloom's finish() reads nothing.)
+   */
+  finish(t: import('@tensorflow/tfjs').Tensor | import('@tensorflow/tfjs').Tensor[]): void;
 }
 
 export interface Metric {
@@ -52,6 +59,8 @@ export interface BenchCase {
   target?: { minRatio: number; label: string; referenceRate?: number };
   /** Relative tolerance of the cross-library check (default 1e-3). */
   checkTol?: number;
+  /** A different tolerance for some columns (a backend with float32 sums or approximate exp/tanh). */
+  checkTolFor?: Record<string, number>;
   /**
    * Lower limits for a case with a call of seconds in some column (tfjs's conv backward): fewer
    * warmup calls and samples. They can only lower the run's options, so --quick stays quicker.
@@ -62,16 +71,21 @@ export interface BenchCase {
    * column runs it; gpujs columns would time the same code again.
    */
   backendFree?: boolean;
+  /**
+   * Columns that don't run this case, each with the reason (shown as n/a): a call that would take
+   * tens of seconds there (tfjs-backend-cpu's 2048² matmul), where the other columns take one or two.
+   */
+  skip?: Record<string, string>;
   tensorloom?: (ctx: TensorloomContext) => Runner;
   tfjs?: (ctx: TfjsContext) => Runner;
 }
 
 /** One column of the table. */
 export interface Library {
-  /** Column name: 'tensorloom', 'tfjs', later e.g. 'tensorloom-gpujs'. */
+  /** Column name: 'tensorloom', 'tfjs', 'tfjs-wasm', 'tensorloom-wasm-2', ... (bench/columns.ts). */
   name: string;
   family: Family;
-  /** Backend inside the family ('cpu', 'gpujs', ...). */
+  /** Backend inside the family ('cpu', 'wasm', 'wasm:2', 'gpujs:webasm', ...). */
   backend: string;
   /** Selects the backend; throws if it is unavailable (the column then shows n/a). */
   activate(): Promise<void>;

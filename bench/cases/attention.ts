@@ -56,7 +56,7 @@ function attentionCase(backward: boolean): BenchCase {
         },
       };
     },
-    tfjs: ({ tf }) => {
+    tfjs: ({ tf, finish }) => {
       const [q, k, v] = [qData, kData, vData].map((d) => tf.tensor4d(d, SHAPE as [number, number, number, number]));
       const attend = (q: tfjs.Tensor, k: tfjs.Tensor, v: tfjs.Tensor): tfjs.Tensor =>
         tf.matMul(tf.softmax(tf.mul(tf.matMul(q, k, false, true), SCALE)), v); // (B, nh, L, L) -> (B, nh, L, hs)
@@ -64,8 +64,8 @@ function attentionCase(backward: boolean): BenchCase {
       return {
         run: () =>
           tf.tidy(() => {
-            if (!backward) return void attend(q, k, v).dataSync();
-            for (const g of grads([q, k, v])) g.dataSync();
+            if (!backward) return finish(attend(q, k, v));
+            finish(grads([q, k, v]));
           }),
         check: () =>
           tf.tidy(() => [

@@ -1,7 +1,9 @@
 // conv.ts — conv2d forward + backward on the two conv layers of a small MNIST CNN, batch 64:
 //   conv2d-fwd-bwd-28  x (64, 1, 28, 28)  * w (16, 1, 5, 5) pad 2  -> y (64, 16, 28, 28); dW, db
 //   conv2d-fwd-bwd-14  x (64, 16, 14, 14) * w (32, 16, 5, 5) pad 2 -> y (64, 32, 14, 14); dX, dW, db
-// with loss = sum(y), so dy = 1 (the first layer's input is data: no dX). GFLOP/s counts the
+// with loss = sum(y), so dy = 1 (the first layer's input is data: no dX); and a forward alone:
+//   conv2d-fwd-32      x (8, 16, 32, 32)  * w (32, 16, 3, 3) pad 1  -> y (8, 32, 32, 32), no bias
+// GFLOP/s counts the
 // matmuls a convolution is made of, 2 N outC oh ow C kh kw flops each for y, dW and dX, so the
 // rate reads against the matmul cases' and the gap is im2col/col2im and bias overhead.
 // tfjs: tf.conv2d in its native NHWC layout (x transposed once at setup) and tf.grads.
@@ -60,7 +62,7 @@ function convCase(x: [number, number, number, number], w: [number, number, numbe
         },
       };
     },
-    tfjs: ({ tf }) => {
+    tfjs: ({ tf, finish }) => {
       const xt = tf.tensor4d(permute(xData, x, [0, 2, 3, 1]), [N, H, W, C]); // NCHW -> NHWC
       const wt = tf.tensor4d(permute(wData, w, [2, 3, 1, 0]), [kh, kw, C, outC]); // (outC, C, kh, kw) -> (kh, kw, C, outC)
       const bt = tf.tensor1d(bData);
@@ -74,7 +76,7 @@ function convCase(x: [number, number, number, number], w: [number, number, numbe
       // NHWC / (kh, kw, C, outC) results back to tensorloom's NCHW / (outC, C, kh, kw) for the check
       const nchw = (t: tfjs.Tensor): Float32Array => permute(t.dataSync() as Float32Array, t.shape, [0, 3, 1, 2]);
       return {
-        run: () => tf.tidy(() => void grads()),
+        run: () => tf.tidy(() => finish(grads())),
         check: () =>
           tf.tidy(() => {
             const g = grads();
@@ -91,7 +93,41 @@ function convCase(x: [number, number, number, number], w: [number, number, numbe
   };
 }
 
+/** conv2d forward alone, no bias, stride 1, 'same' padding; each library in its native layout (tfjs NHWC). */
+function convForwardCase(x: [number, number, number, number], w: [number, number, number, number]): BenchCase {
+  const [N, C, H, W] = x, [outC, , kh, kw] = w;
+  const pad = (kh - 1) / 2;
+  const bound = 1 / Math.sqrt(C * kh * kw);
+  const xData = uniform(N * C * H * W, 650 + C, -1, 1), wData = uniform(outC * C * kh * kw, 750 + C, -bound, bound);
+  return {
+    name: `conv2d-fwd-${H}`,
+    description: `conv2d forward (${x.join(', ')}) * (${w.join(', ')}) pad ${pad}, no bias`,
+    metric: { unit: 'GFLOP/s', amount: (2 * N * outC * H * W * C * kh * kw) / 1e9 },
+    tensorloom: ({ finish }) => {
+      const xt = tl.tensor(xData, { shape: x }), wt = tl.tensor(wData, { shape: w });
+      const fwd = (): tl.Tensor => tl.noGrad(() => tl.nn.functional.conv2d(xt, wt, null, { padding: pad })); // (N, outC, H, W)
+      return {
+        run: () => finish(fwd()),
+        check: () => probes(fwd().dataSync()),
+      };
+    },
+    tfjs: ({ tf, finish }) => {
+      const xt = tf.tensor4d(permute(xData, x, [0, 2, 3, 1]), [N, H, W, C]); // NCHW -> NHWC, once
+      const wt = tf.tensor4d(permute(wData, w, [2, 3, 1, 0]), [kh, kw, C, outC]);
+      return {
+        run: () => tf.tidy(() => finish(tf.conv2d(xt, wt, 1, pad))),
+        check: () => tf.tidy(() => {
+          const y = tf.conv2d(xt, wt, 1, pad); // (N, H, W, outC) -> NCHW for the check
+          return probes(permute(y.dataSync() as Float32Array, y.shape, [0, 3, 1, 2]));
+        }),
+        dispose: () => tf.dispose([xt, wt]),
+      };
+    },
+  };
+}
+
 export const convCases: BenchCase[] = [
+  convForwardCase([8, 16, 32, 32], [32, 16, 3, 3]),
   convCase([64, 1, 28, 28], [16, 1, 5, 5], false),
   convCase([64, 16, 14, 14], [32, 16, 5, 5], true),
 ];

@@ -20,10 +20,10 @@ const add: BenchCase = {
       check: () => probe(a.add(b).dataSync()),
     };
   },
-  tfjs: ({ tf }) => {
+  tfjs: ({ tf, finish }) => {
     const a = tf.tensor1d(uniform(N, 3)), b = tf.tensor1d(uniform(N, 4));
     return {
-      run: () => tf.tidy(() => void tf.add(a, b).dataSync()),
+      run: () => tf.tidy(() => finish(tf.add(a, b))),
       check: () => tf.tidy(() => probe(tf.add(a, b).dataSync())),
       dispose: () => tf.dispose([a, b]),
     };
@@ -43,10 +43,10 @@ const sum: BenchCase = {
       check: () => [x.sum().item()],
     };
   },
-  tfjs: ({ tf }) => {
+  tfjs: ({ tf, finish }) => {
     const x = tf.tensor1d(uniform(N, 5, 0, 1));
     return {
-      run: () => tf.tidy(() => void tf.sum(x).dataSync()),
+      run: () => tf.tidy(() => finish(tf.sum(x))),
       check: () => tf.tidy(() => [tf.sum(x).dataSync()[0]]),
       dispose: () => x.dispose(),
     };

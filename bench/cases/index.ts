@@ -8,7 +8,8 @@ import { convCases } from './conv.js';
 import { trainCases } from './train.js';
 import { attentionCases } from './attention.js';
 import { sequenceCases } from './sequence.js';
+import { bertCases } from './bert.js';
 import { word2vecCases } from './word2vec.js';
 import { kernelCases } from './kernels.js';
 
-export const CASES: BenchCase[] = [...matmulCases, ...elementwiseCases, mlpCase, ...convCases, ...trainCases, ...attentionCases, ...sequenceCases, ...word2vecCases, ...kernelCases];
+export const CASES: BenchCase[] = [...matmulCases, ...elementwiseCases, mlpCase, ...convCases, ...trainCases, ...attentionCases, ...sequenceCases, ...bertCases, ...word2vecCases, ...kernelCases];

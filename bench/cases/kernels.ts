@@ -35,10 +35,10 @@ function kernelCase(k: KernelCase): BenchCase {
       return { run: () => finish(op()), check: () => probe(op().dataSync()) };
     },
     tfjs: k.tf
-      ? ({ tf }) => {
+      ? ({ tf, finish }) => {
           const { op, inputs } = k.tf!(tf);
           return {
-            run: () => tf.tidy(() => void op().dataSync()),
+            run: () => tf.tidy(() => finish(op())),
             check: () => tf.tidy(() => probe(op().dataSync())),
             dispose: () => tf.dispose(inputs),
           };

@@ -57,7 +57,7 @@ export const mlpCase: BenchCase = {
       },
     };
   },
-  tfjs: ({ tf }) => {
+  tfjs: ({ tf, finish }) => {
     const x = tf.tensor2d(xData, [B, SIZES[0]]);
     const yOneHot = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), C), 'float32')); // (B, C)
     // tidy frees the initial values; variables survive it
@@ -79,8 +79,7 @@ export const mlpCase: BenchCase = {
       run: () =>
         tf.tidy(() => {
           const { value, grads } = tf.variableGrads(lossFn, params);
-          value.dataSync();
-          for (const g of Object.values(grads)) g.dataSync();
+          finish([value, ...Object.values(grads)]);
         }),
       check: () =>
         tf.tidy(() => {

@@ -23,6 +23,7 @@
 
 import type * as tfjs from '@tensorflow/tfjs';
 import * as tl from '../../src/index.js';
+import { TFJS_WASM } from '../columns.js';
 import { permute, uniform } from '../data.js';
 import type { BenchCase, Runner, TensorloomContext, TfjsContext } from '../types.js';
 
@@ -116,7 +117,7 @@ function tensorloomRunner(s: StepSetup, { finish }: TensorloomContext): Runner {
   };
 }
 
-function tfjsRunner(s: StepSetup, { tf }: TfjsContext): Runner {
+function tfjsRunner(s: StepSetup, { tf, finish }: TfjsContext): Runner {
   const m = s.tfjs(tf, initialParams(s));
   const reset = (): void => tf.tidy(() => m.vars.forEach((v, i) => v.assign(tf.tensor(m.init[i].data, m.init[i].shape))));
   reset();
@@ -132,7 +133,7 @@ function tfjsRunner(s: StepSetup, { tf }: TfjsContext): Runner {
     return value;
   };
   return {
-    run: () => tf.tidy(() => void step().dataSync()),
+    run: () => tf.tidy(() => finish(step())),
     check: () =>
       tf.tidy(() => {
         reset();
@@ -157,6 +158,10 @@ function stepCase(name: string, description: string, s: StepSetup, timing?: Benc
     // both compute in float32 with float64 sums and agree to ~1e-7 (bitwise, on the machine this was
     // written on); 1e-4 still passes backends that sum in float32 and fails a 1%-off attention scale
     checkTol: 1e-4,
+    // tfjs-wasm's losses differ from theirs by ~2e-5 relative (XNNPACK's float32 sums, approximate
+    // sigmoid and tanh), which the loss-drop entry, a difference of two nearly equal losses,
+    // magnifies to 4e-4 (transformer) and 1.1e-3 (LSTM) of the check's scale
+    checkTolFor: { [TFJS_WASM]: 3e-3 },
     timing,
     tensorloom: (ctx) => tensorloomRunner(s, ctx),
     tfjs: (ctx) => tfjsRunner(s, ctx),

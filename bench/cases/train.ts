@@ -82,7 +82,7 @@ function tensorloomRunner(s: TrainSetup, { finish }: TensorloomContext): Runner 
   };
 }
 
-function tfjsRunner(s: TrainSetup, { tf }: TfjsContext): Runner {
+function tfjsRunner(s: TrainSetup, { tf, finish }: TfjsContext): Runner {
   const init = initialParams(s).map(s.toTfjs);
   const model = s.tfjsModel(tf);
   const reset = (): void => tf.tidy(() => model.setWeights(init.map((p) => tf.tensor(p.data, p.shape))));
@@ -94,7 +94,7 @@ function tfjsRunner(s: TrainSetup, { tf }: TfjsContext): Runner {
   const loss = (): tfjs.Scalar => tf.losses.softmaxCrossEntropy(yOneHot, model.apply(x, { training: true }) as tfjs.Tensor) as tfjs.Scalar;
   const step = (): tfjs.Scalar => opt.minimize(loss, true, vars)!; // mean over the batch, as CrossEntropyLoss
   return {
-    run: () => tf.tidy(() => void step()),
+    run: () => tf.tidy(() => finish(step())),
     check: () =>
       tf.tidy(() => {
         reset();
