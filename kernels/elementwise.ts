@@ -111,6 +111,7 @@ const UNARY: Record<UnaryOp, (x: string) => string> = {
   sigmoid: (x) => `sigmoidf(${x})`,
   relu: (x) => `(${x} > 0.0 ? ${x} : 0.0)`,
   erf: (x) => `erf(${x})`,
+  gelu: (x) => `(0.5 * ${x} * (1.0 + erf(${x} * 0.7071067811865476)))`, // x Φ(x), exact (erf) form
   reciprocal: (x) => `1.0 / ${x}`,
   floor: (x) => `Math.floor(${x})`,
   ceil: (x) => `Math.ceil(${x})`,

@@ -24,7 +24,7 @@ export { setNumThreads, getNumThreads, wasmMemoryStats } from './backend/wasm/ru
 export type { HeapStats } from './backend/wasm/heap.js';
 export type { WasmBackend } from './backend/wasm/index.js';
 export type { BackendName, BackendOptions } from './backend/registry.js';
-export type { Backend, View, UnaryOp, BinaryOp, ReduceOp } from './backend/backend.js';
+export type { Backend, View, UnaryOp, BinaryOp, ReduceOp, AttentionMasks, CrossEntropyOptions, AdamHyper } from './backend/backend.js';
 export type { GpuJsBackend, GpuJsOptions } from './backend/gpujs/index.js';
 
 export * as nn from './layers/index.js';

@@ -17,7 +17,7 @@ export interface View<S = unknown> {
 
 export type UnaryOp =
   | 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'sign' | 'sin' | 'cos' | 'tanh' | 'sigmoid'
-  | 'relu' | 'erf' | 'reciprocal' | 'floor' | 'ceil' | 'round' | 'logicalNot' | 'isnan';
+  | 'relu' | 'erf' | 'gelu' | 'reciprocal' | 'floor' | 'ceil' | 'round' | 'logicalNot' | 'isnan';
 
 export type BinaryOp =
   | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
@@ -47,6 +47,44 @@ export interface AvgPoolMode {
   countIncludePad: boolean;
   /** if > 0, divide by this instead */
   divisorOverride: number;
+}
+
+/** What a fused cross-entropy kernel needs besides logits and targets (torch.nn.functional.cross_entropy's). */
+export interface CrossEntropyOptions<S = unknown> {
+  /** one weight per class (C), in the logits' dtype; null: every weight 1 */
+  weight: View<S> | null;
+  /** rows whose target equals this give loss 0 and gradient 0 */
+  ignoreIndex: number;
+  /** ε in [0, 1]: the target distribution is (1 - ε) one-hot + ε / C */
+  labelSmoothing: number;
+}
+
+/**
+ * The masks of fused attention. `bias` and `blocked` are views of the scores' shape (…, T, S)
+ * (broadcast dims have stride 0), so a (B, 1, 1, S) padding mask is never expanded in memory.
+ */
+export interface AttentionMasks<S = unknown> {
+  /** float, in the inputs' dtype, added to the scores (-inf blocks); null: none */
+  bias: View<S> | null;
+  /** bool, true = query t may NOT attend to key s; null: none */
+  blocked: View<S> | null;
+  /** also block every key s > t (top-left aligned when T != S), without a mask tensor */
+  causal: boolean;
+}
+
+/** One Adam/AdamW step's hyper-parameters, as torch.optim.Adam names them (step counts from 1). */
+export interface AdamHyper {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  /** AdamW's decoupled decay θ ← θ (1 - lr λ) (true), or Adam's L2 term g ← g + λ θ (false) */
+  decoupled: boolean;
+  /** ascend: g ← -g first */
+  maximize: boolean;
+  /** t ≥ 1, for the bias corrections 1 - β1^t and 1 - β2^t */
+  step: number;
 }
 
 export interface Backend<S = unknown> {
@@ -122,4 +160,49 @@ export interface Backend<S = unknown> {
   avgPool2d(x: View<S>, g: Window2d, mode: AvgPoolMode, dtype: DType): S;
   /** avgPool2d's adjoint: each dy (N,C,oh,ow) spread evenly (same divisor) over its window. */
   avgPool2dBackward(dy: View<S>, g: Window2d, mode: AvgPoolMode, dtype: DType): S;
+
+  // ---- fused composites: each equals a composition of the primitives above (see its test) ----
+  /**
+   * GELU's backward (the forward is unary 'gelu'): dx = dy (Φ(x) + x φ(x)), Φ the standard
+   * normal CDF, φ its density; x and dy share one shape.
+   */
+  geluBackward(x: View<S>, dy: View<S>, dtype: DType): S;
+  /**
+   * Cross-entropy of logits x (N, C) against int32 targets y (N), one loss per row:
+   *   lse_i = log Σ_c exp x_ic,  ℓ_i = (1 - ε) w[y_i] (lse_i - x_iy) + (ε / C) Σ_c w_c (lse_i - x_ic)
+   * (ℓ_i = 0 where y_i = ignoreIndex). Returns ℓ (N) and lse (N), which the backward reuses.
+   */
+  crossEntropy(logits: View<S>, target: View<S>, o: CrossEntropyOptions<S>, dtype: DType): { loss: S; lse: S };
+  /**
+   * crossEntropy's backward from dℓ (N): dx_ic = dℓ_i (p_ic Σ_c' a_c' - a_c), p_i = softmax(x_i)
+   * recomputed as exp(x_ic - lse_i) / Σ_c exp(x_ic - lse_i) (the sum cancels lse's rounding to
+   * float32), a_c = (1 - ε) w[y_i] [c = y_i] + (ε / C) w_c; rows with y_i = ignoreIndex get 0. -> (N, C)
+   */
+  crossEntropyBackward(logits: View<S>, target: View<S>, lse: View<S>, dloss: View<S>, o: CrossEntropyOptions<S>, dtype: DType): S;
+  /**
+   * Scaled dot-product attention over q (…, T, d), k (…, S, d), v (…, S, dv) with equal leading
+   * dims: P = softmax(q kᵀ · scale + masks) over the keys, out = P v (…, T, dv), and the per-row
+   * log-sum-exp of the masked scores lse (…, T). A row whose keys are all masked gives out = 0
+   * and lse = -inf. The (T, S) weights are never returned.
+   */
+  attention(q: View<S>, k: View<S>, v: View<S>, masks: AttentionMasks<S>, scale: number, dtype: DType): { out: S; lse: S };
+  /**
+   * attention's backward from dout (…, T, dv), recomputing P = exp(scores - lse) from q, k (divided
+   * by its row sum, which is 1 but for lse's rounding: 6e-5 at |lse| ≈ 1000 in float32):
+   *   dv = Pᵀ dout,  dP = dout vᵀ,  dS = P ∘ (dP - rowsum(dout ∘ out)),  dq = dS k · scale,  dk = dSᵀ q · scale
+   * -> dq, dk, dv contiguous in the shapes of q, k, v (rows with every key masked give 0).
+   */
+  attentionBackward(
+    q: View<S>, k: View<S>, v: View<S>, masks: AttentionMasks<S>, scale: number,
+    out: View<S>, lse: View<S>, dout: View<S>, dtype: DType,
+  ): { dq: S; dk: S; dv: S };
+  /**
+   * In place, one Adam/AdamW step on contiguous views of one shape and float dtype (param θ,
+   * its gradient g, exp_avg m, exp_avg_sq v, and max_exp_avg_sq with amsgrad, else null):
+   *   m = β1 m + (1 - β1) g,  v = β2 v + (1 - β2) g²,  v̂ = amsgrad ? (vmax = max(vmax, v)) : v
+   *   θ = θ - lr / (1 - β1^t) · m / (sqrt(v̂) / sqrt(1 - β2^t) + eps)
+   * (after the maximize and weight-decay rules of AdamHyper), rounding to `dtype` after each
+   * operation exactly as the same steps done with the primitives above do.
+   */
+  adamStep(param: View<S>, grad: View<S>, expAvg: View<S>, expAvgSq: View<S>, maxExpAvgSq: View<S> | null, h: AdamHyper, dtype: DType): void;
 }

@@ -2,6 +2,8 @@
 // maskedFill, add, dropout), so its backward is those ops' backward; and the core that multi-head
 // attention (multihead_attention.ts) shares. Masking uses -inf scores and a "safe" softmax: a query
 // row whose keys are all masked gives zeros (not NaN) in the output, the weights and the gradients.
+// When neither the weights nor dropout nor a mask's gradient is wanted, `attention` runs the same
+// math as one fused kernel instead (autograd/ops/attention.ts), which never stores the weights.
 // Shape letters: L target (query) length, S source (key/value) length, E features, Ev value
 // features, `…` any leading (batch) dims. Reference: Vaswani et al. 2017 §3.2;
 // torch.nn.functional.scaled_dot_product_attention.
@@ -12,6 +14,7 @@ import { fmt } from '../tensor/shape.js';
 import { isFloating, type DType } from '../tensor/dtype.js';
 import { checkFinite, checkProbability } from '../check.js';
 import { dropout } from './dropout.js';
+import { fusedAttention } from '../autograd/ops/attention.js';
 
 // ---- masks and the safe softmax ----------------------------------------------------------------
 
@@ -60,6 +63,31 @@ export function attend(
   let weights = blocked || bias ? safeSoftmax(scores) : scores.softmax(-1); // (…, L, S), rows sum to 1 (or are all 0)
   if (dropoutP > 0) weights = dropout(weights, { p: dropoutP });
   return { out: weights.matmul(v), weights }; // (…, L, S) @ (…, S, Ev) -> (…, L, Ev)
+}
+
+/** The masks of one attention call: `blocked` bool (true = may NOT attend), `bias` float (added), `causal`. */
+export interface AttentionMaskSet {
+  blocked: Tensor | null;
+  bias: Tensor | null;
+  /** block every key after its query (j > i), without building the mask unless the composition needs it */
+  causal: boolean;
+}
+
+/**
+ * `attend` with its fast path: the fused kernel (same out, value and gradient) unless the weights
+ * are wanted, dropout is on, or the float mask requires grad; then the composition. Returns the
+ * output and, when asked for, the weights.
+ */
+export function attention(
+  q: Tensor, k: Tensor, v: Tensor, masks: AttentionMaskSet, scale: number, dropoutP: number, needWeights: boolean,
+): { out: Tensor; weights: Tensor | null } {
+  if (!needWeights && dropoutP === 0 && !masks.bias?.requiresGrad) return { out: fusedAttention(q, k, v, masks, scale).out, weights: null };
+  let blocked = masks.blocked;
+  if (masks.causal) {
+    const future = causalBlockMask(q, q.shape[q.ndim - 2], k.shape[k.ndim - 2]); // (L, S)
+    blocked = blocked ? blocked.logicalOr(future) : future;
+  }
+  return attend(q, k, v, blocked, masks.bias, scale, dropoutP);
 }
 
 /** Throws unless every named tensor is floating point and of the first one's dtype; returns that dtype. */
@@ -115,12 +143,11 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts:
   checkProbability(op, 'dropoutP', dropoutP);
   const scale = opts.scale == null ? 1 / Math.sqrt(E) : checkFinite(op, 'scale', opts.scale);
 
-  let blocked: Tensor | null = null, bias: Tensor | null = null;
-  if (isCausal) blocked = causalBlockMask(q, L, S); // (L, S)
+  const masks: AttentionMaskSet = { blocked: null, bias: null, causal: isCausal };
   if (attnMask) {
     checkMask(op, 'attnMask', attnMask, [...q.shape.slice(0, -2), L, S]);
-    if (attnMask.dtype === 'bool') blocked = attnMask.logicalNot(); // flip: true = allowed -> true = blocked
-    else bias = attnMask.to(q.dtype);
+    if (attnMask.dtype === 'bool') masks.blocked = attnMask.logicalNot(); // flip: true = allowed -> true = blocked
+    else masks.bias = attnMask.to(q.dtype);
   }
-  return attend(q, k, v, blocked, bias, scale, dropoutP).out;
+  return attention(q, k, v, masks, scale, dropoutP, false).out;
 }

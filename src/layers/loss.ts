@@ -1,7 +1,8 @@
 // loss.ts — the loss functions: crossEntropy / nllLoss on class indices (or, for crossEntropy,
 // class probabilities), mseLoss, l1Loss, binaryCrossEntropyWithLogits and binaryCrossEntropy, all
-// composed from primitives (logSoftmax, gather, where, sum) but binaryCrossEntropy's terms (a
-// primitive in autograd/ops/loss.ts). Options and checks: loss_args.ts; Modules: loss_modules.ts.
+// composed from primitives (logSoftmax, gather, where, sum) but binaryCrossEntropy's terms and
+// crossEntropy on class indices, which run fused kernels (autograd/ops/loss.ts; the composed
+// form stays for class weights that require grad). Options and checks: loss_args.ts; Modules: loss_modules.ts.
 // Shapes: N batch, C classes, d1…dk extra dims (e.g. H, W of a segmentation map).
 // Reference: torch.nn.functional losses; ATen LossNLL.cpp (cross_entropy_loss_label_smoothing,
 // cross_entropy_loss_prob_target) and Loss.cpp (binary_cross_entropy[_with_logits]).
@@ -11,7 +12,7 @@ import { isFloating, type DType } from '../tensor/dtype.js';
 import { checkKeys } from '../check.js';
 import { fmt, sameShape } from '../tensor/shape.js';
 import { where } from '../tensor/functions.js';
-import { binaryCrossEntropyTerms } from '../autograd/ops/loss.js';
+import { binaryCrossEntropyTerms, crossEntropyRows } from '../autograd/ops/loss.js';
 import {
   BCE_KEYS, BCE_LOGITS_KEYS, CE_KEYS, NLL_KEYS, checkElementWeight, checkFloat, checkIgnoreIndex, checkLabelSmoothing,
   checkOptionalWeight, checkPair, checkReduction, readOptions, reduceLoss, weightedMean,
@@ -138,6 +139,7 @@ export function crossEntropy(input: Tensor, target: Tensor, weightOrOpts?: Tenso
     throw new Error(`${op}: float target ${fmt(target.shape)} must hold class probabilities of the input's shape ${fmt(input.shape)}; class indices must be int32`);
   }
   checkClassTarget(op, input, target, ignoreIndex);
+  if (!w?.requiresGrad) return fusedClassIndexLoss(input, target, w, ignoreIndex, eps, reduction);
   const logp = input.logSoftmax(cd);
   const { nll, wy, ignored } = nllTerms(logp, target, w, ignoreIndex);
   let loss = nll;
@@ -147,6 +149,18 @@ export function crossEntropy(input: Tensor, target: Tensor, weightOrOpts?: Tenso
     loss = nll.mul(1 - eps).add(smooth.mul(eps / C));
   }
   return reduction === 'mean' ? weightedMean(loss, wy) : reduceLoss(loss, reduction);
+}
+
+/** crossEntropy's class-index loss (same ℓ_i and 'mean') by the fused per-row kernel over (rows, C). */
+function fusedClassIndexLoss(input: Tensor, target: Tensor, w: Tensor | null, ignoreIndex: number, eps: number, reduction: Reduction): Tensor {
+  const C = input.shape[classDimOf(input)];
+  const classesLast = [0, ...input.shape.slice(2).map((_, i) => i + 2), 1];
+  const rows = input.ndim === 1 ? input.unsqueeze(0) : input.ndim === 2 ? input : input.permute(classesLast).reshape(-1, C); // (N·d…, C)
+  const loss = crossEntropyRows(rows, target.reshape(-1), { weight: w, ignoreIndex, labelSmoothing: eps }).reshape(target.shape); // (N, d…)
+  if (reduction !== 'mean') return reduceLoss(loss, reduction);
+  const ignored = target.eq(ignoreIndex);
+  const wy = w ? where(ignored, 0, w.indexSelect(0, where(ignored, 0, target).reshape(-1)).reshape(target.shape)) : ignored.logicalNot().to(input.dtype);
+  return weightedMean(loss, wy);
 }
 
 /** ℓ_i = -Σ_c w_c p'[i, c] logp[i, c] with p' = (1 - ε) p + ε / C; 'mean' divides by the count of i. */

@@ -13,7 +13,7 @@ import type { DType } from '../tensor/dtype.js';
 import { checkPositiveInt, checkProbability } from '../check.js';
 import { Module, Parameter } from './module.js';
 import { Linear, linear } from './linear.js';
-import { attend, causalBlockMask, checkFloat, checkMask } from './attention.js';
+import { attention, checkFloat, checkMask, type AttentionMaskSet } from './attention.js';
 import * as init from './init.js';
 
 // ---- multi-head attention, functional --------------------------------------------------------------
@@ -42,7 +42,7 @@ export interface MultiHeadAttentionForwardOptions {
 }
 
 /** Adds one mask into the running (blocked, bias) pair: bools are OR-ed, floats summed. */
-function mergeMask(acc: { blocked: Tensor | null; bias: Tensor | null }, mask: Tensor, dtype: DType): void {
+function mergeMask(acc: AttentionMaskSet, mask: Tensor, dtype: DType): void {
   if (mask.dtype === 'bool') acc.blocked = acc.blocked ? acc.blocked.logicalOr(mask) : mask;
   else acc.bias = acc.bias ? acc.bias.add(mask.to(dtype)) : mask.to(dtype);
 }
@@ -114,7 +114,7 @@ export function multiHeadAttentionForward(
   v = v.reshape(B, S, nh, hs).transpose(1, 2); // (B, nh, S, hs)
 
   // 3. masks, each brought to a shape that broadcasts to the scores (B, nh, L, S)
-  const masks = { blocked: null as Tensor | null, bias: null as Tensor | null };
+  const masks: AttentionMaskSet = { blocked: null, bias: null, causal: false };
   if (attnMask) {
     const ok2 = [L, S], ok3 = [B * nh, L, S];
     if (!sameShape(attnMask.shape, ok2) && !sameShape(attnMask.shape, ok3)) {
@@ -123,7 +123,7 @@ export function multiHeadAttentionForward(
     checkMask(op, 'attnMask', attnMask, ok2.length === attnMask.ndim ? ok2 : ok3);
     mergeMask(masks, attnMask.ndim === 2 ? attnMask : attnMask.reshape(B, nh, L, S), dtype); // (L, S) or (B, nh, L, S)
   } else if (isCausal) {
-    mergeMask(masks, causalBlockMask(query, L, S), dtype); // (L, S)
+    masks.causal = true; // (L, S): key j > query i blocked
   }
   if (keyPaddingMask) {
     const want = unbatched ? [S] : [B, S];
@@ -132,17 +132,17 @@ export function multiHeadAttentionForward(
     mergeMask(masks, keyPaddingMask.reshape(B, 1, 1, S), dtype); // (B, 1, 1, S)
   }
 
-  // 4. attention in every head at once
+  // 4. attention in every head at once (one fused kernel unless the weights or dropout are wanted)
   const dropoutP = (opts.training ?? true) ? (opts.dropoutP ?? 0) : 0;
   checkProbability(op, 'dropout', dropoutP);
-  const { out: heads, weights } = attend(q, k, v, masks.blocked, masks.bias, 1 / Math.sqrt(hs), dropoutP); // (B, nh, L, hs), (B, nh, L, S)
+  const { out: heads, weights } = attention(q, k, v, masks, 1 / Math.sqrt(hs), dropoutP, needWeights); // (B, nh, L, hs), (B, nh, L, S)
 
   // 5. concatenate the heads and project
   const concat = heads.transpose(1, 2).reshape(B, L, E); // (B, nh, L, hs) -> (B, L, nh, hs) -> (B, L, E)
   const y = linear(concat, outProjWeight, outProjBias); // (B, L, E)
   const out = unbatched ? y.squeeze(0) : opts.batchFirst ? y : y.transpose(0, 1); // like query
 
-  if (!needWeights) return [out, null];
+  if (!needWeights || !weights) return [out, null];
   const w = averageAttnWeights ? weights.mean(1) : weights; // (B, L, S) or (B, nh, L, S)
   return [out, unbatched ? w.squeeze(0) : w];
 }

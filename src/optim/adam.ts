@@ -1,11 +1,14 @@
 // adam.ts — Adam (Kingma & Ba 2015) with bias-corrected moments, the AMSGrad variant (Reddi et
 // al. 2018) and maximize; AdamW (Loshchilov & Hutter 2019) is the same update with decoupled
 // weight decay θ ← θ (1 - lr λ) instead of an L2 term in the gradient. State per parameter:
-// step, exp_avg, exp_avg_sq, max_exp_avg_sq (amsgrad). Reference: torch.optim.Adam / AdamW docs
-// (algorithm boxes) and _single_tensor_adam.
+// step, exp_avg, exp_avg_sq, max_exp_avg_sq (amsgrad). Each parameter's update is one fused
+// backend call (autograd/ops/optim.ts's adamStep) when its tensors suit it, else the same update
+// composed from tensor ops (adamStepComposed); the two agree bit for bit. Reference:
+// torch.optim.Adam / AdamW docs (algorithm boxes) and _single_tensor_adam.
 
 import type { Tensor } from '../tensor/tensor.js';
 import { check, checkNonNegative } from '../check.js';
+import { adamStep, type AdamHyper, type AdamStateTensors } from '../autograd/ops/optim.js';
 import { fullLikeParam, Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
 
 export interface AdamOptions {
@@ -57,32 +60,40 @@ export class Adam extends Optimizer<AdamOptions, AdamState> {
     const { lr, betas: [beta1, beta2], eps, weightDecay, amsgrad, maximize, decoupledWeightDecay } = group;
     for (const p of group.params) {
       if (!p.grad) continue;
-      let g = maximize ? p.grad.neg() : p.grad;
       let state = this.state.get(p);
       if (!state) {
         state = { step: 0, exp_avg: fullLikeParam(p), exp_avg_sq: fullLikeParam(p) };
         this.state.set(p, state);
       }
       if (amsgrad && !state.max_exp_avg_sq) state.max_exp_avg_sq = fullLikeParam(p);
-      const step = ++state.step;
-
-      if (weightDecay !== 0) {
-        if (decoupledWeightDecay) p.mul_(1 - lr * weightDecay);
-        else g = g.add(p.mul(weightDecay));
-      }
-      const { exp_avg: m, exp_avg_sq: v } = state;
-      m.mul_(beta1).add_(g.mul(1 - beta1));
-      v.mul_(beta2).add_(g.mul(g).mul(1 - beta2));
-
-      const biasCorrection1 = 1 - beta1 ** step;
-      const biasCorrection2Sqrt = Math.sqrt(1 - beta2 ** step);
-      const stepSize = lr / biasCorrection1;
-      let vHat = v;
-      if (amsgrad) vHat = state.max_exp_avg_sq!.copy_(state.max_exp_avg_sq!.maximum(v));
-      const denom = vHat.sqrt().div(biasCorrection2Sqrt).add(eps);
-      p.sub_(m.div(denom).mul(stepSize));
+      const h: AdamHyper = { lr, beta1, beta2, eps, weightDecay, decoupled: decoupledWeightDecay, maximize, step: ++state.step };
+      const tensors: AdamStateTensors = { exp_avg: state.exp_avg, exp_avg_sq: state.exp_avg_sq, max_exp_avg_sq: amsgrad ? state.max_exp_avg_sq : null };
+      if (!adamStep(p, p.grad, tensors, h)) adamStepComposed(p, p.grad, tensors, h);
     }
   }
+}
+
+/**
+ * One Adam step on p from its gradient g, in place, from tensor ops (run under noGrad); the
+ * fused adamStep does the same in one backend call. amsgrad when max_exp_avg_sq is given.
+ */
+export function adamStepComposed(p: Tensor, grad: Tensor, state: AdamStateTensors, h: AdamHyper): void {
+  const { lr, beta1, beta2, eps, weightDecay, step } = h;
+  let g = h.maximize ? grad.neg() : grad;
+  if (weightDecay !== 0) {
+    if (h.decoupled) p.mul_(1 - lr * weightDecay);
+    else g = g.add(p.mul(weightDecay));
+  }
+  const { exp_avg: m, exp_avg_sq: v, max_exp_avg_sq: vMax } = state;
+  m.mul_(beta1).add_(g.mul(1 - beta1));
+  v.mul_(beta2).add_(g.mul(g).mul(1 - beta2));
+
+  const biasCorrection1 = 1 - beta1 ** step;
+  const biasCorrection2Sqrt = Math.sqrt(1 - beta2 ** step);
+  const stepSize = lr / biasCorrection1;
+  const vHat = vMax ? vMax.copy_(vMax.maximum(v)) : v;
+  const denom = vHat.sqrt().div(biasCorrection2Sqrt).add(eps);
+  p.sub_(m.div(denom).mul(stepSize));
 }
 
 /**

@@ -1,5 +1,8 @@
 // memory.test.ts — the graph is freed after backward: a 2,000-step training loop of a small
-// MLP with manual SGD keeps live memory flat. It runs in a child `node --expose-gc` on the built
+// MLP with manual SGD keeps live memory flat, on the cpu backend and on the wasm backend, whose
+// storage lives in one WebAssembly.Memory reclaimed through a FinalizationRegistry without the
+// user calling dispose() (src/backend/wasm/heap.ts): there the wasm heap and the process's
+// resident set must stop growing once the heap has settled. It runs in a child `node --expose-gc` on the built
 // library (dist/esm; built here only if missing — `npm test` builds first) so that gc() can be
 // forced and vitest's own allocations do not blur the numbers. A second run that deliberately
 // keeps every graph alive is the positive control: the same measurement must see it grow.
@@ -14,11 +17,11 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const entry = resolve(root, 'dist/esm/src/index.js'); // the build's layout since src/ and kernels/ are both compiled
 const script = resolve(root, 'test/autograd/fixtures/train-loop.mjs');
 
-interface Mem { heapUsed: number; arrayBuffers: number; total: number }
-interface Report { mode: string; at200: Mem; at2000: Mem; firstLoss: number; lastLoss: number; kept: number }
+interface Mem { heapUsed: number; arrayBuffers: number; total: number; rss: number; wasmMemory: number }
+interface Report { mode: string; getBackend: string; at200: Mem; at500: Mem; at2000: Mem; firstLoss: number; lastLoss: number; kept: number }
 
-function train(mode: 'free' | 'leak'): Report {
-  const out = execFileSync(process.execPath, ['--expose-gc', script, entry, mode], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+function train(mode: 'free' | 'leak', backend: 'cpu' | 'wasm' = 'cpu'): Report {
+  const out = execFileSync(process.execPath, ['--expose-gc', script, entry, mode, backend], { cwd: root, encoding: 'utf8', timeout: 120_000 });
   return JSON.parse(out.trim().split('\n').pop()!) as Report;
 }
 
@@ -43,4 +46,24 @@ describe('graph freed after backward (child process, dist/esm)', () => {
     expect(r.kept).toBe(2000);
     expect(r.at2000.total - r.at200.total).toBeGreaterThan(20 * MB);
   }, 120_000);
+
+  describe('on the wasm backend', () => {
+    it('keeps the JS heap flat from step 200 and the wasm heap and resident set flat from step 500', () => {
+      const r = train('free', 'wasm');
+      expect(r.getBackend).toBe('wasm');
+      expect(r.lastLoss).toBeLessThan(r.firstLoss / 10);
+      expect(r.at2000.total - r.at200.total).toBeLessThan(2 * MB);
+      // the wasm memory settles at a small multiple of what is live (~20 MB here; it grows in
+      // steps of an eighth, and leaked graphs would add 60 MB) ...
+      expect(r.at2000.wasmMemory - r.at500.wasmMemory).toBeLessThan(4 * MB);
+      // ... and so does the process (a leaked graph here is ~40 KB/step, 60 MB over 1,500 steps)
+      expect(r.at2000.rss - r.at500.rss).toBeLessThan(24 * MB);
+    }, 120_000);
+
+    it('positive control: keeping every graph alive grows the wasm heap by tens of MB', () => {
+      const r = train('leak', 'wasm');
+      expect(r.kept).toBe(2000);
+      expect(r.at2000.wasmMemory - r.at500.wasmMemory).toBeGreaterThan(20 * MB);
+    }, 120_000);
+  });
 });

@@ -1,13 +1,15 @@
 // unary.ts — elementwise ops of one tensor, each a forward kernel call with its derivative
 // written beside it. Ops without a useful derivative (floor, sign, …) pass no gradient.
-// Composites (rsqrt, gelu, silu, clamp's mask) are built from primitives and have no
-// backward of their own. Reference: PyTorch derivatives.yaml; tinygrad mlops.py.
+// Composites (rsqrt, silu, tanh-GELU, clamp's mask) are built from primitives and have no
+// backward of their own; the exact GELU is a fused kernel whose backward kernel a test holds to
+// `geluComposed`. Reference: PyTorch derivatives.yaml (gelu_backward); tinygrad mlops.py.
 
 import type { UnaryOp } from '../../backend/backend.js';
 import type { DType } from '../../tensor/dtype.js';
 import { isFloating } from '../../tensor/dtype.js';
+import { fmt, sameShape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { record } from '../engine.js';
+import { isGradEnabled, record } from '../engine.js';
 
 /** Float ops on int/bool tensors compute in float32, as PyTorch's unary float ops do. */
 function floatOut(x: Tensor): DType {
@@ -87,8 +89,8 @@ export function silu(x: Tensor): Tensor {
 }
 
 /**
- * GELU. Exact: y = x/2 (1 + erf(x / sqrt 2)); approximate 'tanh':
- * y = x/2 (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).
+ * GELU. Exact: y = x/2 (1 + erf(x / sqrt 2)) = x Φ(x), one fused kernel (`geluExact`);
+ * approximate 'tanh': y = x/2 (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), composed.
  */
 export function gelu(x: Tensor, opts: { approximate?: 'none' | 'tanh' } = {}): Tensor {
   const approximate = opts.approximate ?? 'none';
@@ -97,7 +99,31 @@ export function gelu(x: Tensor, opts: { approximate?: 'none' | 'tanh' } = {}): T
     return x.mul(0.5).mul(inner.tanh().add(1));
   }
   if (approximate !== 'none') throw new Error(`gelu: approximate must be 'none' or 'tanh', got '${String(approximate)}'`);
+  return geluExact(x);
+}
+
+/** The exact GELU from primitives, y = x/2 (1 + erf(x / sqrt 2)): what the fused kernel must match. */
+export function geluComposed(x: Tensor): Tensor {
   return x.mul(0.5).mul(x.mul(Math.SQRT1_2).erf().add(1));
+}
+
+// y = x Φ(x)                 dy/dx = Φ(x) + x φ(x)
+const geluExact = unary('gelu', false, (x, _y, dy) => geluBackward(x, dy));
+
+/**
+ * dx = dy (Φ(x) + x φ(x)), Φ the standard normal CDF and φ its density: the backend's kernel,
+ * or, while a graph of the backward itself is being recorded (createGraph), the same formula
+ * from primitives, so that it differentiates again.
+ */
+export function geluBackward(x: Tensor, dy: Tensor): Tensor {
+  if (!sameShape(x.shape, dy.shape)) throw new Error(`geluBackward: x ${fmt(x.shape)} and dy ${fmt(dy.shape)} must have the same shape`);
+  x._checkSameBackend('geluBackward', dy);
+  if ((isGradEnabled() && (x.requiresGrad || dy.requiresGrad)) || x.dtype !== dy.dtype || !isFloating(x.dtype)) {
+    const cdf = x.mul(Math.SQRT1_2).erf().add(1).mul(0.5);
+    const pdf = x.mul(x).mul(-0.5).exp().mul(1 / Math.sqrt(2 * Math.PI));
+    return dy.mul(cdf.add(x.mul(pdf)));
+  }
+  return Tensor._fromStorage(x._backend, x._backend.geluBackward(x._view, dy._view, x.dtype), x.shape, x.dtype);
 }
 
 // y = clamp(x, lo, hi)       dy/dx = [lo <= x <= hi]  (gradient passes at the bounds, as PyTorch)

@@ -1,7 +1,7 @@
 // elementwise.ts — CPU kernels for unary and binary maps, where and clamp (copy/cast is
-// copyStrided in ../strided.ts). Each op is a plain loop over one row (see ../strided.ts), one
-// row loop per op in the UNARY and BINARY tables, which are Record<UnaryOp|BinaryOp, …> so the
-// compiler proves every op has one. The math here is the reference kernels/elementwise.ts must
+// copyStrided in ../strided.ts), and GELU's backward. Each op is a plain loop over one row (see
+// ../strided.ts), one row loop per op in the UNARY and BINARY tables, which are
+// Record<UnaryOp|BinaryOp, …> so the compiler proves every op has one. The math here is the reference kernels/elementwise.ts must
 // match. Reference: the C99 <math.h> semantics behind JS Math.*; fdlibm s_erf.c for erf.
 
 import type { BinaryOp, UnaryOp, View } from '../backend.js';
@@ -76,6 +76,8 @@ export const UNARY: Record<UnaryOp, UnaryRow> = {
   },
   relu: (out, o, x, i, s, n) => { for (const e = o + n; o < e; o++, i += s) { const v = x[i]; out[o] = v > 0 ? v : 0; } },
   erf: (out, o, x, i, s, n) => { for (const e = o + n; o < e; o++, i += s) out[o] = erf(x[i]); },
+  // exact GELU: x Φ(x) = x/2 (1 + erf(x / √2))
+  gelu: (out, o, x, i, s, n) => { for (const e = o + n; o < e; o++, i += s) { const v = x[i]; out[o] = 0.5 * v * (1 + erf(v * Math.SQRT1_2)); } },
   reciprocal: (out, o, x, i, s, n) => { for (const e = o + n; o < e; o++, i += s) out[o] = 1 / x[i]; },
   floor: (out, o, x, i, s, n) => { for (const e = o + n; o < e; o++, i += s) out[o] = Math.floor(x[i]); },
   ceil: (out, o, x, i, s, n) => { for (const e = o + n; o < e; o++, i += s) out[o] = Math.ceil(x[i]); },
@@ -94,6 +96,21 @@ export function unaryKernel(op: UnaryOp, x: View<Arr>, dtype: DType): Arr {
   forEachRow(x.shape, [x.stride], [x.offset], (offs, n, inner) => {
     row(out, o, x.data, offs[0], inner[0], n);
     o += n;
+  });
+  return out;
+}
+
+// y = x Φ(x)   dx = dy (Φ(x) + x φ(x)),  Φ(x) = (1 + erf(x / √2)) / 2,  φ(x) = exp(-x² / 2) / √(2π)
+export function geluBackwardKernel(x: View<Arr>, dy: View<Arr>, dtype: DType): Arr {
+  const out = allocTyped(dtype, numel(x.shape));
+  const invSqrt2Pi = 1 / Math.sqrt(2 * Math.PI);
+  let o = 0;
+  forEachRow(x.shape, [x.stride, dy.stride], [x.offset, dy.offset], (offs, n, inner) => {
+    for (let j = 0, i = offs[0], k = offs[1]; j < n; j++, i += inner[0], k += inner[1]) {
+      const v = x.data[i];
+      const cdf = 0.5 * (1 + erf(v * Math.SQRT1_2)), pdf = Math.exp(-0.5 * v * v) * invSqrt2Pi;
+      out[o++] = dy.data[k] * (cdf + v * pdf);
+    }
   });
   return out;
 }

@@ -5,15 +5,22 @@
 // with a clear error rather than silently rounded; int32 and bool travel as exact floats.
 // Each method's CPU twin is the method of the same name in src/backend/cpu/; the methods forward
 // to the family files (elementwise, reduce, softmax, norm, matmul, conv, pool, indexing), the
-// same names as in cpu/ and kernels/. This module is loaded on demand (registry.ts's
+// same names as in cpu/ and kernels/; the fused composites (geluBackward, crossEntropy, attention,
+// adamStep) are ../composed.ts's compositions of those kernels. This module is loaded on demand (registry.ts's
 // loadBackend), so gpu.js is not part of the main entry.
 
 import { GPU } from 'gpu.js';
-import type { AvgPoolMode, Backend, BinaryOp, ReduceOp, UnaryOp, View, Window2d } from '../backend.js';
+import type {
+  AdamHyper, AttentionMasks, AvgPoolMode, Backend, BinaryOp, CrossEntropyOptions, ReduceOp, UnaryOp, View, Window2d,
+} from '../backend.js';
 import type { DType, TypedArray } from '../../tensor/dtype.js';
 import { allocTyped } from '../../tensor/dtype.js';
 import { numel } from '../../tensor/shape.js';
 import { collapse, copyStrided } from '../strided.js';
+import {
+  adamStepComposed, attentionBackwardComposed, attentionComposed, crossEntropyBackwardComposed, crossEntropyComposed,
+  geluBackwardComposed,
+} from '../composed.js';
 import type { KernelSource } from '../../../kernels/common.js';
 import { checkDtype, GpuBuffer } from './buffer.js';
 import { KernelRunner, modeOfKernelClass } from './runner.js';
@@ -120,6 +127,26 @@ export class GpuJsBackend implements Backend<GpuBuffer> {
   maxPool2dBackward(dy: V, indices: V, g: Window2d, dtype: DType): GpuBuffer { return maxPool2dBackward(this, dy, indices, g, dtype); }
   avgPool2d(x: V, g: Window2d, mode: AvgPoolMode, dtype: DType): GpuBuffer { return avgPool2d(this, x, g, mode, dtype); }
   avgPool2dBackward(dy: V, g: Window2d, mode: AvgPoolMode, dtype: DType): GpuBuffer { return avgPool2dBackward(this, dy, g, mode, dtype); }
+
+  // ---- fused composites, composed from the kernels above (../composed.ts) --------------------------
+  geluBackward(x: V, dy: V, dtype: DType): GpuBuffer { return geluBackwardComposed(this, x, dy, dtype); }
+  crossEntropy(logits: V, target: V, o: CrossEntropyOptions<GpuBuffer>, dtype: DType): { loss: GpuBuffer; lse: GpuBuffer } {
+    return crossEntropyComposed(this, logits, target, o, dtype);
+  }
+  crossEntropyBackward(logits: V, target: V, lse: V, dloss: V, o: CrossEntropyOptions<GpuBuffer>, dtype: DType): GpuBuffer {
+    return crossEntropyBackwardComposed(this, logits, target, lse, dloss, o, dtype);
+  }
+  attention(q: V, k: V, v: V, masks: AttentionMasks<GpuBuffer>, scale: number, dtype: DType): { out: GpuBuffer; lse: GpuBuffer } {
+    return attentionComposed(this, q, k, v, masks, scale, dtype);
+  }
+  attentionBackward(
+    q: V, k: V, v: V, masks: AttentionMasks<GpuBuffer>, scale: number, out: V, lse: V, dout: V, dtype: DType,
+  ): { dq: GpuBuffer; dk: GpuBuffer; dv: GpuBuffer } {
+    return attentionBackwardComposed(this, q, k, v, masks, scale, out, lse, dout, dtype);
+  }
+  adamStep(param: V, grad: V, expAvg: V, expAvgSq: V, maxExpAvgSq: V | null, h: AdamHyper, dtype: DType): void {
+    adamStepComposed(this, param, grad, expAvg, expAvgSq, maxExpAvgSq, h, dtype);
+  }
 
   /** Frees compiled kernels and gpu.js's context. */
   destroy(): void {

@@ -86,7 +86,9 @@ function makeReclaimer(onFree: (held: number) => void): Reclaimer {
 }
 
 export interface HeapStats {
-  /** bytes of memory the heap spans (its high-water mark) */
+  /** bytes of the WebAssembly.Memory (grown only when collecting did not free a block) */
+  memory: number;
+  /** bytes of it the heap has handed out at some point (its high-water mark) */
   committed: number;
   /** bytes in blocks handed out and not yet reclaimed */
   live: number;
@@ -132,13 +134,13 @@ export class WasmHeap {
     const ctor = CTORS[dtype];
     if (n === 0) return allocTyped(dtype, 0);
     const { index, size } = sizeClass(n * ctor.BYTES_PER_ELEMENT);
-    const ptr = this.block(index, size);
-    if (ptr < 0) {
+    const held = this.block(index, size);
+    if (held < 0) {
       this.fallbacks++;
       return allocTyped(dtype, n);
     }
-    const view = new ctor(this.buffer, ptr, n);
-    this.reclaim.registry.register(view, ptr * 256 + index);
+    const view = new ctor(this.buffer, WasmHeap.pointer(held), n);
+    this.reclaim.registry.register(view, held);
     return view;
   }
 
@@ -155,16 +157,16 @@ export class WasmHeap {
    */
   reserve(bytes: number): number {
     const { index, size } = sizeClass(bytes);
-    const ptr = this.block(index, size);
-    if (ptr < 0) throw new Error(`wasm backend: out of memory reserving ${bytes} bytes of scratch (memory spans ${this.top} bytes)`);
-    return ptr * 256 + index;
+    const held = this.block(index, size);
+    if (held < 0) throw new Error(`wasm backend: out of memory reserving ${bytes} bytes of scratch (memory spans ${this.top} bytes)`);
+    return held;
   }
 
   /** Returns a block (as `reserve` encoded it, ptr * 256 + class) to its free list. */
   release(held: number): void {
     const index = held % 256, ptr = (held - index) / 256;
     (this.free[index] ??= []).push(ptr);
-    this.live -= index < 16 ? (index + 1) * ALIGN : sizeClassSize(index);
+    this.live -= classSize(index);
   }
 
   /** The byte offset of a block handle from `reserve`. */
@@ -178,41 +180,49 @@ export class WasmHeap {
   }
 
   stats(): HeapStats {
-    return { committed: this.top, live: this.live, collections: this.collections, fallbacks: this.fallbacks };
+    return { memory: this.buffer.byteLength, committed: this.top, live: this.live, collections: this.collections, fallbacks: this.fallbacks };
   }
 
   /**
-   * A free block of class `index`, else fresh bytes at the top. Before the memory has to grow,
-   * finalizers already due are run (cheap); if that frees nothing and at least MIN_GC_BYTES (or
-   * the live size after the last collection, whichever is more) were handed out since, a full
-   * collection runs first, so the memory settles at a small multiple of what is live.
+   * A free block of class `index` (or of one of the next two classes, at most 41% larger, so a
+   * run of shapes that drifts does not strand blocks), else fresh bytes at the top, as a handle
+   * ptr * 256 + class (-1 when memory is full). Before the memory has to grow, finalizers
+   * already due are run (cheap); if that frees nothing and at least MIN_GC_BYTES (or the live
+   * size after the last collection, whichever is more) were handed out since, a full collection
+   * runs first, so the memory settles at a small multiple of what is live.
    */
   private block(index: number, size: number): number {
-    let ptr = this.take(index);
-    if (ptr < 0 && this.reclaim.cleanupSome) {
+    let held = this.take(index);
+    if (held < 0 && this.reclaim.cleanupSome) {
       this.reclaim.cleanupSome();
-      ptr = this.take(index);
+      held = this.take(index);
       const mustGrow = this.top + size > this.buffer.byteLength;
-      if (ptr < 0 && mustGrow && this.sinceGc >= Math.max(MIN_GC_BYTES, this.liveAfterGc)) {
+      if (held < 0 && mustGrow && this.sinceGc >= Math.max(MIN_GC_BYTES, this.liveAfterGc)) {
         this.reclaim.gc!();
         this.reclaim.cleanupSome();
         this.collections++;
         this.sinceGc = 0;
         this.liveAfterGc = this.live;
-        ptr = this.take(index);
+        held = this.take(index);
       }
     }
-    if (ptr < 0) ptr = this.bump(size);
-    if (ptr >= 0) {
-      this.live += size;
-      this.sinceGc += size;
+    if (held < 0) {
+      const ptr = this.bump(size);
+      if (ptr < 0) return -1;
+      held = ptr * 256 + index;
     }
-    return ptr;
+    const bytes = classSize(held % 256);
+    this.live += bytes;
+    this.sinceGc += bytes;
+    return held;
   }
 
   private take(index: number): number {
-    const list = this.free[index];
-    return list && list.length > 0 ? list.pop()! : -1;
+    for (let c = index; c <= index + 2; c++) {
+      const list = this.free[c];
+      if (list && list.length > 0) return list.pop()! * 256 + c;
+    }
+    return -1;
   }
 
   private bump(size: number): number {
@@ -237,7 +247,9 @@ export class WasmHeap {
   }
 }
 
-function sizeClassSize(index: number): number {
+/** Bytes of a block of size class `index` (the inverse of sizeClass). */
+function classSize(index: number): number {
+  if (index < 16) return (index + 1) * ALIGN;
   const octave = 10 + Math.floor((index - 16) / 4), q = ((index - 16) % 4) + 1;
   return 2 ** octave + q * 2 ** (octave - 2);
 }
