@@ -26,6 +26,21 @@ export function sgemmScratchBytes(): i32 {
 }
 
 /**
+ * Four vectors of 4 floats at src, src + step, src + 2 step, src + 3 step (bytes), transposed:
+ * lane l of all four is stored at dst + l·pitch (for packing a transposed operand 4 x 4).
+ */
+// @ts-ignore: decorator
+@inline function transposeStore(dst: usize, pitch: usize, src: usize, step: usize): void {
+  const r0 = v128.load(src), r1 = v128.load(src + step), r2 = v128.load(src + 2 * step), r3 = v128.load(src + 3 * step);
+  const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5); // a0 b0 a1 b1, c0 d0 c1 d1
+  const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7); // a2 b2 a3 b3, c2 d2 c3 d3
+  v128.store(dst, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+  v128.store(dst + pitch, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
+  v128.store(dst + 2 * pitch, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
+  v128.store(dst + 3 * pitch, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
+}
+
+/**
  * Packs B's (kc, nc) block at `b` (row stride rs, column stride cs, in elements) into 8-column
  * panels at `dst`: panel p holds, for k = 0..kc-1, the 8 floats B[k, 8p .. 8p+7] (zero past nc).
  */
@@ -33,17 +48,26 @@ function packB(dst: usize, b: usize, rs: i32, cs: i32, kc: i32, nc: i32): void {
   for (let j0 = 0; j0 < nc; j0 += NR) {
     const w = min(NR, nc - j0);
     let d = dst + (<usize>(j0 * kc) << 2);
+    let k = 0;
     if (cs == 1 && w == NR) {
       let s = b + (<usize>j0 << 2);
       const step = <usize>rs << 2;
-      for (let k = 0; k < kc; k++) {
+      for (; k < kc; k++) {
         v128.store(d, v128.load(s));
         v128.store(d, v128.load(s, 16), 16);
         s += step;
         d += 32;
       }
     } else {
-      for (let k = 0; k < kc; k++) {
+      if (rs == 1 && w == NR) { // B's columns contiguous (a transposed operand): 4 x 4 transposes
+        const c = b + (<usize>(j0 * cs) << 2), step = <usize>cs << 2;
+        for (; k + 4 <= kc; k += 4) {
+          transposeStore(d, 32, c + (<usize>k << 2), step);
+          transposeStore(d + 16, 32, c + 4 * step + (<usize>k << 2), step);
+          d += 128;
+        }
+      }
+      for (; k < kc; k++) {
         for (let j = 0; j < NR; j++) {
           store<f32>(d + (<usize>j << 2), j < w ? load<f32>(b + (<usize>(k * rs + (j0 + j) * cs) << 2)) : 0);
         }
@@ -61,12 +85,19 @@ function packA(dst: usize, a: usize, rs: i32, cs: i32, mc: i32, kc: i32): void {
   for (let i0 = 0; i0 < mc; i0 += MR) {
     const h = min(MR, mc - i0);
     const d = dst + (<usize>(i0 * kc) << 2);
+    let k0 = 0;
+    if (MR == 4 && cs == 1 && h == MR) { // rows contiguous: 4 x 4 transposes, then the rest of k below
+      const r = a + (<usize>(i0 * rs) << 2);
+      for (; k0 + 4 <= kc; k0 += 4) transposeStore(d + (<usize>(k0 * MR) << 2), MR * 4, r + (<usize>k0 << 2), <usize>rs << 2);
+    } else if (MR == 4 && rs == 1 && h == MR) { // columns contiguous (a transposed operand): copy
+      for (; k0 < kc; k0++) v128.store(d + (<usize>(k0 * MR) << 2), v128.load(a + (<usize>(i0 + k0 * cs) << 2)));
+    }
     for (let i = 0; i < MR; i++) {
       if (i < h) {
-        let s = a + (<usize>((i0 + i) * rs) << 2);
+        let s = a + (<usize>((i0 + i) * rs + k0 * cs) << 2);
         const step = <usize>cs << 2;
-        let o = d + (<usize>i << 2);
-        for (let k = 0; k < kc; k++) {
+        let o = d + (<usize>(k0 * MR + i) << 2);
+        for (let k = k0; k < kc; k++) {
           store<f32>(o, load<f32>(s));
           s += step;
           o += <usize>MR << 2;
@@ -137,8 +168,8 @@ function microKernel(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, accumula
   if (MR == 6) { c += step; v128.store(c, c50); v128.store(c, c51, 16); }
 }
 
-/** Rows [lo, hi) of one product: the blocked loops around the micro-kernel. */
-function gemmRows(
+/** Rows [lo, hi) of one product: the blocked loops around the micro-kernel (C's row stride is n). */
+export function gemmRows(
   lo: i32, hi: i32, n: i32, k: i32,
   a: usize, rsA: i32, csA: i32, b: usize, rsB: i32, csB: i32, c: usize,
   scratch: usize, accumulate: bool,

@@ -33,7 +33,7 @@ export function embedKernel(x: View<Arr>, shape: number[], start: number[], step
   return out;
 }
 
-function badIndex(op: string, idx: number, size: number): Error {
+export function badIndex(op: string, idx: number, size: number): Error {
   return new Error(`${op}: index ${idx} is out of bounds for dimension with size ${size}`);
 }
 
@@ -74,7 +74,7 @@ export function scatterAddKernel(shape: number[], axis: number, index: View<Arr>
 }
 
 /** Reads a 1-D int32 index view into a plain array, wrapping negatives and checking bounds. */
-function readIndex(op: string, index: View<Arr>, size: number): Int32Array {
+export function readIndex(op: string, index: View<Arr>, size: number): Int32Array {
   const n = index.shape[0];
   const out = new Int32Array(n);
   for (let j = 0; j < n; j++) {

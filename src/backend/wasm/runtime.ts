@@ -10,7 +10,7 @@ import { WasmHeap, type HeapStats } from './heap.js';
 import { CONTROL_WORDS, ThreadPool, coreCount } from './threads.js';
 
 /** Kernels the pool may run on threads: every export with the (tid, nt, args) signature. */
-export const THREADED = ['sgemm'] as const;
+export const THREADED = ['sgemm', 'ewMap', 'reduceF32', 'softmaxF32', 'layerNormF32', 'im2col', 'col2im', 'maxPool2d', 'maxPool2dBackward', 'avgPool2d', 'avgPool2dBackward', 'copyRuns', 'indexSelect', 'indexAdd', 'gather', 'scatterAdd', 'attentionF32', 'attentionBackwardF32', 'crossEntropyF32', 'crossEntropyBackwardF32', 'adamF32'] as const;
 export type ThreadedKernel = (typeof THREADED)[number];
 
 type Kernel = (tid: number, nt: number, args: number) => void;
