@@ -21,8 +21,12 @@ import { nodeBuiltin } from '../node_builtin.js';
 const PAGE = 65536;
 const ALIGN = 64;
 const MB = 1024 * 1024;
-/** Bytes handed out between forced collections, at least (see block). */
-const MIN_GC_BYTES = 16 * MB;
+/**
+ * Bytes handed out between forced collections, at least (see block). A full collection costs
+ * ~5–40 ms, growing with the JS heap, so this trades memory for time: at 64 MB a loop making
+ * 4 MB tensors pays one collection per 16 of them.
+ */
+const MIN_GC_BYTES = 64 * MB;
 
 type Ctor = { new (buffer: ArrayBufferLike, byteOffset: number, length: number): TypedArray; BYTES_PER_ELEMENT: number };
 const CTORS: Record<DType, Ctor> = {
@@ -187,8 +191,8 @@ export class WasmHeap {
    * A free block of class `index` (or of one of the next two classes, at most 41% larger, so a
    * run of shapes that drifts does not strand blocks), else fresh bytes at the top, as a handle
    * ptr * 256 + class (-1 when memory is full). Before the memory has to grow, finalizers
-   * already due are run (cheap); if that frees nothing and at least MIN_GC_BYTES (or the live
-   * size after the last collection, whichever is more) were handed out since, a full collection
+   * already due are run (cheap); if that frees nothing and at least MIN_GC_BYTES (or twice the
+   * live size after the last collection, whichever is more) were handed out since, a full collection
    * runs first, so the memory settles at a small multiple of what is live.
    */
   private block(index: number, size: number): number {
@@ -197,7 +201,7 @@ export class WasmHeap {
       this.reclaim.cleanupSome();
       held = this.take(index);
       const mustGrow = this.top + size > this.buffer.byteLength;
-      if (held < 0 && mustGrow && this.sinceGc >= Math.max(MIN_GC_BYTES, this.liveAfterGc)) {
+      if (held < 0 && mustGrow && this.sinceGc >= Math.max(MIN_GC_BYTES, 2 * this.liveAfterGc)) {
         this.reclaim.gc!();
         this.reclaim.cleanupSome();
         this.collections++;
