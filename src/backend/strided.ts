@@ -131,3 +131,15 @@ export function groupStart(shape: readonly number[], n: number): number {
   }
   throw new Error(`layerNorm: no trailing dims of ${fmt(shape)} hold ${n} elements`);
 }
+
+/** Where batch entry b of view x starts (in elements), for every b in row-major order over `lead`. */
+export function batchOffsets<S>(x: View<S>, lead: readonly number[]): number[] {
+  return Array.from({ length: numel(lead) }, (_, b) => {
+    let off = x.offset;
+    for (let dim = lead.length - 1; dim >= 0; dim--) {
+      off += (b % lead[dim]) * x.stride[dim];
+      b = Math.floor(b / lead[dim]);
+    }
+    return off;
+  });
+}

@@ -9,20 +9,9 @@ import type { AttentionMasks, View } from '../backend.js';
 import type { DType, TypedArray } from '../../tensor/dtype.js';
 import { allocTyped } from '../../tensor/dtype.js';
 import { numel } from '../../tensor/shape.js';
+import { batchOffsets } from '../strided.js';
 
 type Arr = TypedArray;
-
-/** Where batch b of view x starts, for every b in row-major order over the leading dims. */
-function batchOffsets(x: View<Arr>, lead: number[]): number[] {
-  return Array.from({ length: numel(lead) }, (_, b) => {
-    let off = x.offset;
-    for (let dim = lead.length - 1; dim >= 0; dim--) {
-      off += (b % lead[dim]) * x.stride[dim];
-      b = Math.floor(b / lead[dim]);
-    }
-    return off;
-  });
-}
 
 /** A (…, R, F) view's batch offsets and its row and feature strides. */
 interface Mat { data: Arr; at: number[]; sr: number; sf: number }

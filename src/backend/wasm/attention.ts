@@ -7,6 +7,7 @@
 import type { AttentionMasks, View } from '../backend.js';
 import type { DType, TypedArray } from '../../tensor/dtype.js';
 import { numel } from '../../tensor/shape.js';
+import { batchOffsets } from '../strided.js';
 import { attentionBackwardKernel, attentionKernel } from '../cpu/attention.js';
 import { whilePinned } from './elementwise.js';
 import type { WasmBackend } from './index.js';
@@ -20,18 +21,6 @@ const GRAIN = 1 << 22;
 const BR_MAX = 64;
 const BLOCK_FLOATS = 1 << 17;
 const align64 = (bytes: number): number => Math.ceil(bytes / 64) * 64;
-
-/** Where batch entry b of view x starts (in elements), for every b in row-major order over `lead`. */
-function batchOffsets(x: View<Arr>, lead: number[]): number[] {
-  return Array.from({ length: numel(lead) }, (_, b) => {
-    let off = x.offset;
-    for (let dim = lead.length - 1; dim >= 0; dim--) {
-      off += (b % lead[dim]) * x.stride[dim];
-      b = Math.floor(b / lead[dim]);
-    }
-    return off;
-  });
-}
 
 /** What both kernels need: the argument words 0-20 (scratch still unset), the table and its storages. */
 interface Plan { words: number[]; nb: number; T: number; S: number; d: number; dv: number; br: number; keep: Arr[]; bytes: number }
