@@ -5,7 +5,12 @@
 // for 30 SGD steps on setBackend('gpujs', {mode}) and on cpu in the same page. Exits 1 unless
 // every value matches cpu, the loss falls, the curves agree and the kernels ran on `mode`.
 //
-//   node scripts/test-browser.mjs [--mode webgl2|webgl|webasm|cpu] [--no-build]
+// `--mode wasm` runs the wasm backend instead: the page is served cross-origin isolated
+// (COOP/COEP headers), so it gets shared memory and Web Workers; `--no-isolation` serves it
+// without, where the backend must run on one thread and say so. `npm run test:browser` runs
+// webgl2, wasm, and wasm without isolation.
+//
+//   node scripts/test-browser.mjs [--mode webgl2|webgl|webasm|cpu|wasm] [--no-isolation] [--no-build]
 //
 // Installs Debian's chromium with apt-get when CHROMIUM (default /usr/bin/chromium) is missing.
 
@@ -41,7 +46,8 @@ function serve(bundleDir) {
     for (const dir of dirs) {
       const file = resolve(dir, path);
       if (file.startsWith(dir + sep) && existsSync(file)) {
-        res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
+        const isolation = args.includes('--no-isolation') ? {} : { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
+        res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream', ...isolation });
         res.end(readFileSync(file));
         return;
       }
@@ -89,7 +95,8 @@ async function main() {
     const report = await page.evaluate(() => window.smokeReport);
     console.log(report.lines.join('\n'));
     for (const e of errors) console.log(`page error: ${e}`);
-    console.log(`test:browser: gpujs mode '${mode}' ran on '${report.activeMode}': ${report.ok ? 'passed' : 'FAILED'} (${elapsed()})`);
+    const isolated = await page.evaluate(() => globalThis.crossOriginIsolated);
+    console.log(`test:browser: ${mode === 'wasm' ? 'backend' : 'gpujs mode'} '${mode}' (page ${isolated ? '' : 'not '}cross-origin isolated) ran on '${report.activeMode}': ${report.ok ? 'passed' : 'FAILED'} (${elapsed()})`);
     return report.ok && errors.length === 0;
   } finally {
     await browser.close();

@@ -1,10 +1,12 @@
-// smoke.js — the gpujs backend's end-to-end smoke test, written against the public API only
+// smoke.js — the gpujs and wasm backends' end-to-end smoke test, written against the public API only
 // so it runs wherever the library does: in headless Chromium on WebGL2 (scripts/test-browser.mjs
 // serves it with the browser bundle) and in Node on headless-gl (scripts/test-gl.sh runs it
 // through test/browser/smoke-node.mjs). `smoke(tl, mode)` loads the gpujs backend
 // (tl.loadBackend, which imports gpu.js on demand), runs elementwise ops and a tiny MLP's
 // training on it in gpu.js mode `mode` and on the cpu backend, and reports whether they agree;
-// it never throws (a failure is a line of the report).
+// it never throws (a failure is a line of the report). `mode` 'wasm' runs the wasm backend
+// instead (await loadBackend('wasm'), then setBackend('wasm')), on worker threads when the page
+// is cross-origin isolated and on one thread otherwise, as the report says.
 
 /** Float32-ish agreement: |a - b| <= atol + rtol |b|, NaN only where the reference has NaN. */
 function close(a, b, rtol, atol) {
@@ -111,6 +113,10 @@ const ELEMENTWISE = [
     const e = tl.nn.functional.embedding(idx, x);
     return tl.cat([x.indexSelect(0, idx).reshape(-1), g.reshape(-1), e.reshape(-1), tl.cat([x, x.t().contiguous().reshape(5, 6)], 1).reshape(-1)], 0);
   }],
+  ['matmul 256 x 256 (large enough for the wasm backend to use its worker threads)', (tl) => {
+    const a = tl.tensor(values(256 * 256, 40, -1, 1), { shape: [256, 256] });
+    return a.matmul(tl.tensor(values(256 * 256, 41, -1, 1), { shape: [256, 256] }).t());
+  }],
   ['layerNorm', (tl) => {
     const x = tl.tensor(values(7 * 33, 37), { shape: [7, 33] });
     return tl.nn.functional.layerNorm(x, [33], tl.tensor(values(33, 38)), tl.tensor(values(33, 39)));
@@ -167,22 +173,34 @@ export async function smoke(tl, mode, { steps = 30, rtol = 1e-4, atol = 1e-5, cu
   let activeMode = null;
   let stats = null;
 
-  // the gpujs backend is loaded on demand: this imports gpu.js (a chunk of its own in the bundle)
+  // the gpujs backend is loaded on demand: this imports gpu.js (a chunk of its own in the bundle);
+  // wasm compiles its kernels asynchronously (browsers refuse large synchronous compiles)
+  const wasm = mode === 'wasm';
+  const backendName = wasm ? 'wasm' : 'gpujs';
+  const options = wasm ? {} : { mode };
+  lines.push(`default backend: ${tl.getBackend()}${tl.defaultBackendNote() ? ` (${tl.defaultBackendNote()})` : ''}`);
   try {
-    await tl.loadBackend('gpujs', { mode });
-    lines.push(`ok   loadBackend('gpujs', { mode: '${mode}' })`);
+    await tl.loadBackend(backendName, options);
+    lines.push(`ok   loadBackend('${backendName}'${wasm ? '' : `, { mode: '${mode}' }`})`);
   } catch (e) {
-    fail(`loadBackend('gpujs'): ${e && e.message ? e.message.split('\n')[0] : e}`);
+    fail(`loadBackend('${backendName}'): ${e && e.message ? e.message.split('\n')[0] : e}`);
     return { ok, mode, activeMode, lines, cases, losses: null };
+  }
+  // what the backend ran on: the gpu.js mode, or the wasm thread count and why it is lower
+  const ranOn = (b) => (wasm ? `wasm, ${Math.min(tl.getNumThreads(), b.runtime.pool.ready + 1)} thread(s)${b.runtime.pool.limitation ? ` (${b.runtime.pool.limitation})` : ''}` : b.activeMode);
+  // let Web Workers start (the first threaded kernel starts them; they become ready asynchronously)
+  if (wasm) {
+    on(tl, 'wasm', {}, () => tl.randn([256, 256]).matmul(tl.randn([256, 256])).sum().item());
+    await new Promise((r) => setTimeout(r, 500));
   }
 
   for (const [name, build] of ELEMENTWISE) {
     try {
       const want = on(tl, 'cpu', {}, () => Array.from(build(tl).dataSync()));
-      const got = on(tl, 'gpujs', { mode }, (b) => {
+      const got = on(tl, backendName, options, (b) => {
         const out = Array.from(build(tl).dataSync());
-        activeMode = b.activeMode;
-        stats = b.runner.stats;
+        activeMode = ranOn(b);
+        stats = wasm ? null : b.runner.stats;
         return out;
       });
       const bad = want.findIndex((w, i) => !close(got[i], w, rtol, atol));
@@ -199,10 +217,10 @@ export async function smoke(tl, mode, { steps = 30, rtol = 1e-4, atol = 1e-5, cu
   let losses = null;
   try {
     const cpu = on(tl, 'cpu', {}, () => trainMlp(tl, steps));
-    const gpu = on(tl, 'gpujs', { mode }, (b) => {
+    const gpu = on(tl, backendName, options, (b) => {
       const out = trainMlp(tl, steps);
-      activeMode = b.activeMode;
-      stats = b.runner.stats;
+      activeMode = ranOn(b);
+      stats = wasm ? null : b.runner.stats;
       return out;
     });
     losses = { cpu, gpujs: gpu };
@@ -217,10 +235,11 @@ export async function smoke(tl, mode, { steps = 30, rtol = 1e-4, atol = 1e-5, cu
     fail(`MLP: ${e && e.message ? e.message.split('\n')[0] : e}`);
   }
 
-  if (activeMode !== mode) fail(`kernels ran on gpu.js mode '${activeMode}', not '${mode}'`);
+  if (!wasm && activeMode !== mode) fail(`kernels ran on gpu.js mode '${activeMode}', not '${mode}'`);
+  if (wasm && globalThis.crossOriginIsolated && !/, [2-9]\d* thread/.test(activeMode)) fail(`the page is cross-origin isolated but wasm ran on ${activeMode}`);
   if (stats && stats.fallbacks.length > 0) {
     fail(`${stats.fallbacks.length} kernel(s) fell back: ${stats.fallbacks.slice(0, 3).map((f) => `${f.key} on ${f.mode} (${f.reason})`).join('; ')}`);
   }
-  lines.unshift(`gpujs mode asked: ${mode}, kernels ran on: ${activeMode}` + (stats ? ` (${stats.compiles} kernels compiled in ${Math.round(stats.compileMs)} ms, ${stats.calls} calls)` : ''));
+  lines.unshift(`${wasm ? 'backend' : 'gpujs mode'} asked: ${mode}, kernels ran on: ${activeMode}` + (stats ? ` (${stats.compiles} kernels compiled in ${Math.round(stats.compileMs)} ms, ${stats.calls} calls)` : ''));
   return { ok, mode, activeMode, lines, cases, losses };
 }
