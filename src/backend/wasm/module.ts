@@ -20,6 +20,48 @@ function decode(b64: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
+/** Reads an unsigned LEB128 integer at bytes[at]: [value, next offset]. */
+function leb(bytes: Uint8Array, at: number): [number, number] {
+  let value = 0, shift = 0, b: number;
+  do {
+    b = bytes[at++];
+    value += (b & 0x7f) * 2 ** shift;
+    shift += 7;
+  } while (b & 0x80);
+  return [value, at];
+}
+
+/**
+ * The same module importing an unshared memory: the kernels use no atomics, so the only
+ * difference is the memory import's limits flag (0x03 shared with a maximum -> 0x01), one byte
+ * in the import section, found by walking its entries (module name, field name, kind, type).
+ */
+export function unshared(shared: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
+  const bytes = shared.slice();
+  for (let at = 8; at < bytes.length; ) {
+    const id = bytes[at];
+    const [size, body] = leb(bytes, at + 1);
+    if (id === 2) {
+      let [count, p] = leb(bytes, body);
+      for (; count > 0; count--) {
+        let n: number;
+        [n, p] = leb(bytes, p); p += n; // module name
+        [n, p] = leb(bytes, p); p += n; // field name
+        const kind = bytes[p++];
+        if (kind === 2) {
+          if (bytes[p] === 0x03) bytes[p] = 0x01;
+          return bytes;
+        }
+        if (kind === 0) [, p] = leb(bytes, p); // function: type index
+        else if (kind === 1) { p++; const flags = bytes[p++]; [, p] = leb(bytes, p); if (flags & 1) [, p] = leb(bytes, p); } // table
+        else if (kind === 3) p += 2; // global: type, mutability
+      }
+    }
+    at = body + size;
+  }
+  throw new Error('wasm backend: the kernel module imports no memory');
+}
+
 /** Whether this process can share memory between threads (Node; cross-origin-isolated pages). */
 export function canShareMemory(): boolean {
   if (typeof SharedArrayBuffer === 'undefined') return false;
@@ -31,7 +73,7 @@ export function canShareMemory(): boolean {
 export function wasmUnavailableReason(): string | null {
   if (unavailable === undefined) {
     if (typeof WebAssembly !== 'object') unavailable = 'this JavaScript engine has no WebAssembly';
-    else if (!WebAssembly.validate(decode(KERNELS.simdUnshared))) unavailable = 'this engine does not support WebAssembly SIMD';
+    else if (!WebAssembly.validate(unshared(decode(KERNELS.simd)))) unavailable = 'this engine does not support WebAssembly SIMD';
     else unavailable = null;
   }
   return unavailable;
@@ -40,7 +82,8 @@ let unavailable: string | null | undefined;
 
 /** The build to run: relaxed SIMD if the engine takes it (setting Node's flag first if needed). */
 function chooseBytes(shared: boolean): { bytes: Uint8Array<ArrayBuffer>; relaxed: boolean } {
-  const relaxedBytes = decode(shared ? KERNELS.relaxed : KERNELS.relaxedUnshared);
+  const variant = (b64: string): Uint8Array<ArrayBuffer> => (shared ? decode(b64) : unshared(decode(b64)));
+  const relaxedBytes = variant(KERNELS.relaxed);
   let relaxed = WebAssembly.validate(relaxedBytes);
   const v8 = nodeBuiltin<{ setFlagsFromString(f: string): void }>('v8');
   if (!relaxed && v8) {
@@ -51,7 +94,7 @@ function chooseBytes(shared: boolean): { bytes: Uint8Array<ArrayBuffer>; relaxed
       relaxed = false;
     }
   }
-  return relaxed ? { bytes: relaxedBytes, relaxed } : { bytes: decode(shared ? KERNELS.simd : KERNELS.simdUnshared), relaxed };
+  return relaxed ? { bytes: relaxedBytes, relaxed } : { bytes: variant(KERNELS.simd), relaxed };
 }
 
 /** Compiles synchronously (Node; browsers may refuse large modules on the main thread). */
