@@ -167,6 +167,11 @@ export function pair(b: GpuJsBackend, dtype: DType, shape: number[], layout: Lay
  * shows in the result).
  */
 export function viewPair(b: GpuJsBackend, dtype: DType, shape: number[], layout: Layout, vals: number[], filler = dtype === 'int32' ? -7 : 99): Pair {
+  return pair(b, dtype, shape, layout, 0, viewStorage(shape, layout, vals, filler).storage);
+}
+
+/** The storage of a `layout` view of `shape` holding `vals` (row-major), `filler` elsewhere. */
+export function viewStorage(shape: number[], layout: Layout, vals: number[], filler: number): { stride: number[]; offset: number; storage: number[] } {
   const { stride, offset, size } = layoutOf(shape, layout);
   const storage = new Array<number>(size).fill(filler);
   let k = 0;
@@ -175,7 +180,7 @@ export function viewPair(b: GpuJsBackend, dtype: DType, shape: number[], layout:
     for (let i = 0; i < shape[d]; i++) walk(d + 1, at + i * stride[d]);
   };
   if (numel(shape) > 0) walk(0, offset);
-  return pair(b, dtype, shape, layout, 0, storage);
+  return { stride, offset, storage };
 }
 
 /** A whole gpujs storage as a contiguous 1-D view. */

@@ -12,7 +12,7 @@ import type { WasmBackend } from '../../../src/backend/wasm/index.js';
 import { getNumThreads, setNumThreads, splitAllWorkForTests, type ThreadedKernel } from '../../../src/backend/wasm/runtime.js';
 import type { DType, TypedArray } from '../../../src/tensor/dtype.js';
 import { numel } from '../../../src/tensor/shape.js';
-import { layoutOf, type Layout } from '../gpujs/kit.js';
+import { layoutOf, viewStorage, type Layout } from '../gpujs/kit.js';
 
 export const cpu = new CpuBackend();
 export const wasm = makeBackend('test', 'wasm', {}) as WasmBackend;
@@ -31,14 +31,7 @@ const typed = (dtype: DType, vals: number[]): TypedArray =>
  * element holds `filler`, which no kernel may read (a read outside the view shows in the result).
  */
 export function viewPair(dtype: DType, shape: number[], layout: Layout, vals: number[], filler = dtype === 'int32' ? -7 : 99): Pair {
-  const { stride, offset, size } = layoutOf(shape, layout);
-  const storage = new Array<number>(size).fill(filler);
-  let k = 0;
-  const walk = (d: number, at: number): void => {
-    if (d === shape.length) { storage[at] = vals[k++]; return; }
-    for (let i = 0; i < shape[d]; i++) walk(d + 1, at + i * stride[d]);
-  };
-  if (numel(shape) > 0) walk(0, offset);
+  const { stride, offset, storage } = viewStorage(shape, layout, vals, filler);
   return {
     c: { data: cpu.fromHost(dtype, typed(dtype, storage)), shape, stride, offset },
     w: { data: wasm.fromHost(dtype, typed(dtype, storage)), shape, stride, offset },
