@@ -7,6 +7,7 @@
 
 import type { AdamHyper, AttentionMasks, AvgPoolMode, Backend, BinaryOp, CrossEntropyOptions, ReduceOp, UnaryOp, View, Window2d } from '../backend.js';
 import type { DType, TypedArray } from '../../tensor/dtype.js';
+import { dtypeOfTyped } from '../../tensor/dtype.js';
 import { CpuBackend } from '../cpu/index.js';
 import { wasmRuntime, type WasmRuntime } from './runtime.js';
 import { wasmMatmul } from './matmul.js';
@@ -48,26 +49,18 @@ export class WasmBackend extends CpuBackend implements Backend<Arr> {
   /** A host array (a reference kernel's output) moved into a heap block. */
   adopt<T extends Arr>(a: T): T {
     if (a.length === 0 || this.runtime.heap.isResident(a)) return a;
-    const out = this.alloc(dtypeOf(a), a.length) as T;
+    const out = this.alloc(dtypeOfTyped(a), a.length) as T;
     out.set(a);
     return out;
   }
   /**
-   * Byte address of a view's first element in wasm memory, copying a host array in first
-   * (storage that fell back to the host when memory was full); -1 if it cannot be placed.
-   * Such a copy is referenced only by its address, so the last few are kept alive here: a
-   * later allocation in the same op could otherwise collect it and hand its block out again.
+   * Byte address of a view's first element in wasm memory, or -1 when its storage is a host
+   * array (it fell back to the host when memory was full): the caller then runs the reference
+   * kernel. Never a staged copy, which nothing would keep alive while the caller allocates.
    */
-  private readonly staged: Arr[] = new Array<Arr>(16);
-  private nextStaged = 0;
   pointer(v: View<Arr>): number {
-    let data = v.data;
-    if (!this.runtime.heap.isResident(data)) {
-      data = this.adopt(data);
-      if (!this.runtime.heap.isResident(data)) return -1;
-      this.staged[this.nextStaged++ % this.staged.length] = data;
-    }
-    return data.byteOffset + v.offset * data.BYTES_PER_ELEMENT;
+    const data = v.data;
+    return this.runtime.heap.isResident(data) ? data.byteOffset + v.offset * data.BYTES_PER_ELEMENT : -1;
   }
 
   // ---- kernels in wasm ----------------------------------------------------------------------
@@ -114,9 +107,3 @@ export class WasmBackend extends CpuBackend implements Backend<Arr> {
     wasmAvgPool2dBackward(this, dy, g, mode, dtype);
 }
 
-function dtypeOf(a: Arr): DType {
-  if (a instanceof Float32Array) return 'float32';
-  if (a instanceof Float64Array) return 'float64';
-  if (a instanceof Int32Array) return 'int32';
-  return 'bool';
-}

@@ -201,6 +201,20 @@ describe('wasm elementwise kernels: special values and fallbacks', () => {
     expectBits(wasm.copy(odd, 'float32'), cpu.copy(odd, 'float32'), 'strided copy');
   });
 
+  it('matmul, im2col and indexSelect on storage outside wasm memory take the reference kernel, in wasm memory', () => {
+    const host = (vals: number[], shape: number[], stride: number[]): View<Arr> => ({ data: Float32Array.from(vals), shape, stride, offset: 0 });
+    const a = host(mixed(6 * 5, 11), [6, 5], [5, 1]), b = host(mixed(5 * 7, 12), [5, 7], [1, 5]);
+    expect(wasm.pointer(a)).toBe(-1);
+    const ab = wasm.matmul(a, b, 'float32');
+    expect(wasm.runtime.heap.isResident(ab)).toBe(true);
+    expectBits(ab, cpu.matmul(a, b, 'float32'), 'matmul');
+    const g = { n: 1, c: 1, h: 6, w: 5, kh: 3, kw: 3, sh: 1, sw: 1, ph: 1, pw: 1, dh: 1, dw: 1, oh: 6, ow: 5 };
+    const x = host(mixed(30, 13), [1, 1, 6, 5], [30, 30, 5, 1]);
+    expectBits(wasm.im2col(x, g, 'float32'), cpu.im2col(x, g, 'float32'), 'im2col');
+    const ids: View<Arr> = { data: Int32Array.from([4, 0, 4]), shape: [3], stride: [1], offset: 0 };
+    expectBits(wasm.indexSelect(a, 0, ids, 'float32'), cpu.indexSelect(a, 0, ids, 'float32'), 'indexSelect');
+  });
+
   it('inputs outside wasm memory (plain typed arrays) are copied in; the output is in wasm memory', () => {
     const host = (vals: number[], shape: number[], stride: number[]): View<Arr> => ({ data: Float32Array.from(vals), shape, stride, offset: 0 });
     const a = host(mixed(200, 9), [10, 20], [20, 1]), b = host(mixed(20, 10), [10, 20], [0, 1]);
