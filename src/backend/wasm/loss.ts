@@ -17,13 +17,6 @@ type Arr = TypedArray;
  * passes per element, ~1-1.5 ns: 2^15 elements are ~40 µs). */
 const GRAIN = 1 << 15;
 
-const f64Bits = new Float64Array(1);
-const f64Words = new Int32Array(f64Bits.buffer);
-const wordsOf = (x: number): number[] => {
-  f64Bits[0] = x;
-  return [f64Words[0], f64Words[1]];
-};
-
 /**
  * Argument words 0-11 shared by both kernels (logits, targets, weight, ignoreIndex, ε, Σ w) and
  * the storages to pin, or null when the kernels cannot take these inputs. Throws on a target
@@ -51,7 +44,7 @@ function rowsArgs(op: string, be: WasmBackend, x: View<Arr>, y: View<Arr>, o: Cr
   const words = [
     xs.byteOffset + (rowsFlat ? x.offset * 4 : 0), rowsFlat ? x.stride[0] : C, N, C,
     ys.byteOffset + y.offset * 4, y.stride[0], ws ? ws.byteOffset + (wFlat ? w!.offset * 4 : 0) : 0,
-    o.ignoreIndex, ...wordsOf(o.labelSmoothing), ...wordsOf(wSum),
+    o.ignoreIndex, ...be.runtime.f64(o.labelSmoothing), ...be.runtime.f64(wSum),
   ];
   return { words, keep };
 }

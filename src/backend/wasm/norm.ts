@@ -19,9 +19,6 @@ type Norm = { y: Arr; mean: Arr; rstd: Arr };
  * passes, ~0.7 ns per element measured, so a share of 2^16 is ~45 µs. */
 const GRAIN = 1 << 16;
 
-const epsBits = new Float64Array(1);
-const epsWords = new Int32Array(epsBits.buffer);
-
 export function wasmLayerNorm(be: WasmBackend, x: View<Arr>, n: number, eps: number, dtype: DType): Norm {
   const reference = (): Norm => {
     const r = layerNormKernel(x, n, eps, dtype);
@@ -36,8 +33,7 @@ export function wasmLayerNorm(be: WasmBackend, x: View<Arr>, n: number, eps: num
   const data = flat ? be.adopt(x.data) : wasmCopy(be, x, 'float32');
   const heap = be.runtime.heap;
   if (![y, mean, rstd, data].every((a) => heap.isResident(a))) return reference();
-  epsBits[0] = eps;
-  const words = [data.byteOffset + (flat ? x.offset * 4 : 0), y.byteOffset, mean.byteOffset, rstd.byteOffset, rows, n, epsWords[0], epsWords[1]];
+  const words = [data.byteOffset + (flat ? x.offset * 4 : 0), y.byteOffset, mean.byteOffset, rstd.byteOffset, rows, n, ...be.runtime.f64(eps)];
   whilePinned([data], () => be.runtime.call('layerNormF32', Math.min(rows, threadsFor(rows * n, GRAIN)), words));
   return { y, mean, rstd };
 }

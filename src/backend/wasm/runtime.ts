@@ -34,6 +34,8 @@ export class WasmRuntime {
   private argsView: Int32Array;
   private readonly floatBits = new Float32Array(1);
   private readonly floatInt = new Int32Array(this.floatBits.buffer);
+  private readonly doubleBits = new Float64Array(1);
+  private readonly doubleInt = new Int32Array(this.doubleBits.buffer);
   private scratchHandle = -1;
   private scratchSize = 0;
 
@@ -56,6 +58,12 @@ export class WasmRuntime {
   f32(x: number): number {
     this.floatBits[0] = x;
     return this.floatInt[0];
+  }
+
+  /** The two int32 words (low, high) of a float64 (a double argument in an argument block). */
+  f64(x: number): [number, number] {
+    this.doubleBits[0] = x;
+    return [this.doubleInt[0], this.doubleInt[1]];
   }
 
   /**
