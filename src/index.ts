@@ -31,3 +31,5 @@ export * as nn from './layers/index.js';
 export * as optim from './optim/index.js';
 export * as io from './io/index.js';
 export * as nlp from './nlp/index.js';
+export * as data from './data/index.js';
+export * as metrics from './metrics/index.js';
