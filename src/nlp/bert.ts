@@ -1,8 +1,9 @@
 // bert.ts — BERT's encoder, BertModel: embeddings, the encoder layers (bert_layer.ts) and the
 // pooler, with Hugging Face's module tree so every state-dict key is HF's. BertConfig is in
-// bert_config.ts, the pretraining heads and loss in bert_heads.ts. Shape letters: B batch, T
-// sequence length, H hiddenSize, V vocabSize. Reference: Devlin et al. 2019; Hugging Face
-// transformers models/bert/modeling_bert.py (BertEmbeddings, BertModel, get_extended_attention_mask).
+// bert_config.ts, the pretraining heads and loss in bert_heads.ts, the fine-tuning heads in
+// bert_task_heads.ts, checkpoint files in pretrained.ts. Shape letters: B batch, T sequence length,
+// H hiddenSize, V vocabSize. Reference: Devlin et al. 2019; Hugging Face transformers
+// models/bert/modeling_bert.py (BertEmbeddings, BertModel, get_extended_attention_mask).
 
 import { Tensor } from '../tensor/tensor.js';
 import { arange, zerosLike } from '../tensor/creation.js';
@@ -15,9 +16,11 @@ import { LayerNorm } from '../layers/norm.js';
 import { Dropout } from '../layers/dropout.js';
 import { BertConfig, initBertWeights, type BertConfigOptions } from './bert_config.js';
 import { BertEncoder } from './bert_layer.js';
+import type { PretrainedFiles } from './pretrained_files.js';
+import { pretrainedLoader, savePretrained, type FromPretrained, type PretrainedSpec, type PretrainedTokenizer } from './pretrained.js';
 
 export { BertConfig } from './bert_config.js';
-export type { BertConfigOptions, BertHiddenAct } from './bert_config.js';
+export type { BertConfigOptions, BertHiddenAct, BertProblemType } from './bert_config.js';
 
 // ---- embeddings -------------------------------------------------------------------------------
 
@@ -98,11 +101,25 @@ function checkInputs(op: string, c: BertConfig, inputIds: Tensor, opts: BertForw
   if (opts.tokenTypeIds && opts.tokenTypeIds.dtype !== 'int32') throw new Error(`${op}: tokenTypeIds must be int32, got ${opts.tokenTypeIds.dtype}`);
 }
 
+export interface BertModelOptions<Pooled extends boolean = true> {
+  /** HF's add_pooling_layer: false for the token-level heads (BertForMaskedLM, BertForTokenClassification) */
+  addPoolingLayer?: Pooled;
+}
+
+/** BertModel's output; poolerOutput is null when the model has no pooler. */
+export interface BertModelOutput<Pooled extends boolean = true> {
+  lastHiddenState: Tensor;
+  poolerOutput: Pooled extends false ? null : Tensor;
+}
+
+const SPEC: PretrainedSpec<BertModel> = { name: 'BertModel', create: (c) => new BertModel(c) };
+
 /**
  * BERT's encoder: embeddings → numHiddenLayers post-norm Transformer layers → pooler on [CLS].
  * Parameters are HF's BertModel state dict (`embeddings.word_embeddings.weight`,
  * `encoder.layer.{i}.attention.self.query.weight`, …, `pooler.dense.bias`), initialized as HF:
  * weights ~ N(0, initializerRange²), biases 0, LayerNorm 1 / 0, the padTokenId row 0.
+ * With `{ addPoolingLayer: false }` there is no pooler (no `pooler.*` keys, poolerOutput null).
  *
  * Shape: inputIds (B, T) int32, tokenTypeIds (B, T) int32, attentionMask (B, T)
  * -> lastHiddenState (B, T, H), poolerOutput (B, H).
@@ -110,35 +127,45 @@ function checkInputs(op: string, c: BertConfig, inputIds: Tensor, opts: BertForw
  * @example
  *   const bert = new BertModel(new BertConfig({ vocabSize: 100, hiddenSize: 32, numHiddenLayers: 2, numAttentionHeads: 4, intermediateSize: 64 }));
  *   const { lastHiddenState, poolerOutput } = bert.forward(ids, { tokenTypeIds, attentionMask });
+ *   const same = BertModel.fromPretrained(bert.savePretrained());
  */
-export class BertModel extends Module {
+export class BertModel<Pooled extends boolean = true> extends Module {
+  /** A BertModel from Hugging Face files (any BERT checkpoint's encoder; see pretrained.ts). */
+  static readonly fromPretrained: FromPretrained<BertModel> = pretrainedLoader(SPEC);
   readonly config: BertConfig;
   readonly embeddings: BertEmbeddings;
   readonly encoder: BertEncoder;
-  readonly pooler: BertPooler;
+  readonly pooler: Pooled extends false ? null : BertPooler;
 
-  constructor(config: BertConfig | BertConfigOptions = {}) {
+  constructor(config: BertConfig | BertConfigOptions = {}, opts: BertModelOptions<Pooled> = {}) {
     super();
     const c = config instanceof BertConfig ? config : new BertConfig(config);
     this.config = c;
     this.embeddings = this.registerModule('embeddings', new BertEmbeddings(c));
     this.encoder = this.registerModule('encoder', new BertEncoder(c));
-    this.pooler = this.registerModule('pooler', new BertPooler(c));
+    const pooler = (opts.addPoolingLayer ?? true) ? new BertPooler(c) : null;
+    this.pooler = this.registerModule('pooler', pooler) as Pooled extends false ? null : BertPooler;
     initBertWeights(this, c);
   }
 
-  forward(inputIds: Tensor, opts: BertForwardOptions = {}): { lastHiddenState: Tensor; poolerOutput: Tensor } {
+  forward(inputIds: Tensor, opts: BertForwardOptions = {}): BertModelOutput<Pooled> {
     checkInputs('BertModel', this.config, inputIds, opts);
     const tokenTypeIds = opts.tokenTypeIds ?? zerosLike(inputIds); // (B, T) int32 zeros
     const mask = opts.attentionMask ? extendedAttentionMask(opts.attentionMask, this.config.dtype) : null; // (B, 1, 1, T)
     const x = this.embeddings.forward(inputIds, tokenTypeIds); // (B, T, H)
     const h = this.encoder.forward(x, mask); // (B, T, H)
-    return { lastHiddenState: h, poolerOutput: this.pooler.forward(h) }; // (B, T, H), (B, H)
+    const pooled = this.pooler ? this.pooler.forward(h) : null; // (B, H)
+    return { lastHiddenState: h, poolerOutput: pooled as BertModelOutput<Pooled>['poolerOutput'] };
   }
 
   /** As Module.loadStateDict, ignoring `embeddings.position_ids` (a buffer older HF versions saved). */
   override loadStateDict(stateDict: Record<string, Tensor>, opts: { strict?: boolean } = {}): LoadResult {
     return super.loadStateDict(withoutPositionIds(stateDict), opts);
+  }
+
+  /** config.json and model.safetensors as HF's BertModel.save_pretrained writes them (+ the tokenizer's files). */
+  savePretrained(tokenizer?: PretrainedTokenizer): PretrainedFiles {
+    return savePretrained(this as BertModel, SPEC, tokenizer);
   }
 }
 

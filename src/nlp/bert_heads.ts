@@ -13,6 +13,8 @@ import { LayerNorm } from '../layers/norm.js';
 import { crossEntropy } from '../layers/loss.js';
 import { activationFn, BertConfig, initBertWeights, type BertConfigOptions } from './bert_config.js';
 import { BertModel, withoutPositionIds, type BertForwardOptions } from './bert.js';
+import type { PretrainedFiles } from './pretrained_files.js';
+import { pretrainedLoader, savePretrained, type FromPretrained, type PretrainedSpec, type PretrainedTokenizer } from './pretrained.js';
 
 /** HF's BertPredictionHeadTransform: LayerNorm(act(h Wᵀ + b)), before the vocabulary projection. */
 export class BertPredictionHeadTransform extends Module {
@@ -83,11 +85,27 @@ export class BertPreTrainingHeads extends Module {
   }
 }
 
-/** The state-dict keys that name one Parameter twice: [alias, source]. */
-const TIED_KEYS: [string, string][] = [
+/** The state-dict keys that name one Parameter twice: [alias, source] (HF's _tied_weights_keys are the aliases). */
+export const TIED_KEYS: readonly (readonly [string, string])[] = [
   ['cls.predictions.decoder.weight', 'bert.embeddings.word_embeddings.weight'],
   ['cls.predictions.decoder.bias', 'cls.predictions.bias'],
 ];
+
+/**
+ * A copy of a state dict with each tied pair complete: a pair stored under one key only (HF's
+ * safetensors files drop `cls.predictions.decoder.*`) fills the other; stored twice, the source
+ * wins (HF ties the decoder to the embeddings after loading). `…position_ids` is dropped.
+ */
+export function withTiedKeys(stateDict: Record<string, Tensor>): Record<string, Tensor> {
+  const sd = withoutPositionIds(stateDict);
+  for (const [alias, source] of TIED_KEYS) {
+    if (sd[source]) sd[alias] = sd[source];
+    else if (sd[alias]) sd[source] = sd[alias];
+  }
+  return sd;
+}
+
+const SPEC: PretrainedSpec<BertForPreTraining> = { name: 'BertForPreTraining', create: (c) => new BertForPreTraining(c), tied: TIED_KEYS };
 
 /**
  * BERT with both pretraining heads, as HF's BertForPreTraining:
@@ -106,6 +124,8 @@ const TIED_KEYS: [string, string][] = [
  *   bertPretrainingLoss(out, mlmLabels, nspLabels).backward();
  */
 export class BertForPreTraining extends Module {
+  /** A BertForPreTraining from Hugging Face files (see pretrained.ts); missing heads are freshly initialized. */
+  static readonly fromPretrained: FromPretrained<BertForPreTraining> = pretrainedLoader(SPEC);
   readonly config: BertConfig;
   readonly bert: BertModel;
   readonly cls: BertPreTrainingHeads;
@@ -124,19 +144,14 @@ export class BertForPreTraining extends Module {
     return this.cls.forward(lastHiddenState, poolerOutput);
   }
 
-  /**
-   * As Module.loadStateDict, but a checkpoint may carry a tied pair under one key only (HF's
-   * safetensors files drop `cls.predictions.decoder.*`): the present key fills the other. When
-   * both are given the source wins (HF ties the decoder to the embeddings after loading).
-   * `bert.embeddings.position_ids` (saved by older HF versions) is ignored.
-   */
+  /** As Module.loadStateDict, with a tied pair given once or twice (see withTiedKeys); position_ids ignored. */
   override loadStateDict(stateDict: Record<string, Tensor>, opts: { strict?: boolean } = {}): LoadResult {
-    const sd = withoutPositionIds(stateDict);
-    for (const [alias, source] of TIED_KEYS) {
-      if (sd[source]) sd[alias] = sd[source];
-      else if (sd[alias]) sd[source] = sd[alias];
-    }
-    return super.loadStateDict(sd, opts);
+    return super.loadStateDict(withTiedKeys(stateDict), opts);
+  }
+
+  /** config.json and model.safetensors as HF's save_pretrained writes them (the tied decoder once; + the tokenizer's files). */
+  savePretrained(tokenizer?: PretrainedTokenizer): PretrainedFiles {
+    return savePretrained(this, SPEC, tokenizer);
   }
 }
 

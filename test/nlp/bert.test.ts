@@ -70,8 +70,10 @@ describe('BertConfig', () => {
     expect({ ...c }).toEqual({
       vocabSize: 30522, hiddenSize: 768, numHiddenLayers: 12, numAttentionHeads: 12, intermediateSize: 3072,
       hiddenAct: 'gelu', hiddenDropoutProb: 0.1, attentionProbsDropoutProb: 0.1, maxPositionEmbeddings: 512,
-      typeVocabSize: 2, layerNormEps: 1e-12, padTokenId: 0, initializerRange: 0.02, dtype: 'float32',
+      typeVocabSize: 2, layerNormEps: 1e-12, padTokenId: 0, initializerRange: 0.02, classifierDropout: null,
+      id2label: { 0: 'LABEL_0', 1: 'LABEL_1' }, label2id: { LABEL_0: 0, LABEL_1: 1 }, problemType: null, dtype: 'float32',
     });
+    expect(c.numLabels).toBe(2);
     const t = new BertConfig({ hiddenSize: 128, numAttentionHeads: 4, hiddenAct: 'relu' });
     expect([t.hiddenSize, t.numAttentionHeads, t.hiddenAct, t.vocabSize]).toEqual([128, 4, 'relu', 30522]);
   });
@@ -85,6 +87,11 @@ describe('BertConfig', () => {
     expect(() => new BertConfig({ vocabSize: 10, padTokenId: 10 })).toThrow('BertConfig: invalid padTokenId 10 (must be null or an integer in [0, 10))');
     expect(() => new BertConfig({ dtype: 'int32' })).toThrow("BertConfig: dtype must be 'float32', 'float64'; got 'int32'");
     expect(() => new BertConfig({ layerNormEps: -1 })).toThrow('BertConfig: invalid layerNormEps -1 (must be a finite number >= 0)');
+    expect(() => new BertConfig({ numLabels: 0 })).toThrow('BertConfig: invalid numLabels 0 (must be a positive integer)');
+    expect(() => new BertConfig({ numLabels: 3, id2label: { 0: 'a', 1: 'b' } })).toThrow("BertConfig: numLabels 3 does not match id2label's 2 labels");
+    expect(() => new BertConfig({ id2label: { 1: 'a' } })).toThrow('BertConfig: id2label must map 0 … 0 to names, got {"1":"a"}');
+    expect(() => new BertConfig({ classifierDropout: 1.5 })).toThrow('BertConfig: invalid classifierDropout 1.5 (must be between 0 and 1)');
+    expect(() => new BertConfig({ problemType: 'ranking' as 'regression' })).toThrow("BertConfig: problemType must be 'regression', 'single_label_classification', 'multi_label_classification'; got 'ranking'");
   });
 });
 
@@ -103,6 +110,19 @@ describe('BERT state dict', () => {
     expect(Object.keys(sd).slice(0, 2)).toEqual(['embeddings.word_embeddings.weight', 'embeddings.position_embeddings.weight']);
     expect(sd['encoder.layer.1.output.LayerNorm.bias'].shape).toEqual([16]);
     expect(Object.keys(sd).at(-1)).toBe('pooler.dense.bias');
+  });
+
+  it('BertModel with addPoolingLayer false has no pooler.* keys and a null poolerOutput', () => {
+    manualSeed(11);
+    const pooled = new BertModel(TINY).eval();
+    const bare = new BertModel(TINY, { addPoolingLayer: false }).eval();
+    const keys = Object.keys(bare.stateDict());
+    expect(keys).toEqual(Object.keys(pooled.stateDict()).filter((k) => !k.startsWith('pooler.')));
+    bare.loadStateDict(Object.fromEntries(Object.entries(pooled.stateDict()).filter(([k]) => keys.includes(k))));
+    const ids = ints([[2, 5, 6, 3]]);
+    const out = bare.forward(ids);
+    expect(out.poolerOutput).toBeNull();
+    expect(vals(out.lastHiddenState)).toEqual(vals(pooled.forward(ids).lastHiddenState));
   });
 
   it('loads an HF-named state dict strictly, into every parameter', () => {
