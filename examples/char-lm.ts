@@ -9,11 +9,8 @@ import { manualSeed, multinomial, nn, noGrad, optim, randint, tensor, type Tenso
 import { useBackend } from './lib/backend.js';
 import { mobyDickChapters } from './lib/text.js';
 import { ProgressBar } from './lib/progress.js';
+import { flag } from './lib/flags.js';
 
-function flag(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
-}
 
 /** Token embedding + sinusoidal positions → causal pre-norm Transformer encoder → logits. */
 class TransformerLM extends nn.Module {

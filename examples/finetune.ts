@@ -10,25 +10,25 @@
 //      (c) a bag-of-words logistic regression;
 //   4. accuracy, precision, recall, F1 (spam = positive class) and the confusion matrix of each
 //      on the test split, and the fine-tuned model saved to out/bert-spam-classifier/.
-// Flags: --pretrain-steps N --epochs E --hidden H --layers L --max-len T --batch B --limit N (a
-// stratified sample of N emails, for a quick run) --backend --threads
+// Flags: --pretrain-steps N --mlm-lr --lr (fine-tuning) --epochs E --hidden H --layers L --max-len T --batch B --limit N (a
+// stratified sample of N emails, for a quick run) --out DIR (default out) --backend --threads
 // See docs/fine-tuning.md.
 
-import { data, manualSeed, nlp, randperm, type Tensor } from '../src/index.js';
+import { data, manualSeed, nlp, nn, noGrad, randperm, tensor, type Tensor } from '../src/index.js';
 import { writePretrained } from '../src/node.js';
 import { useBackend } from './lib/backend.js';
 import { trainBagOfWords } from './lib/bow.js';
-import { bertOptimizer, encodeTexts, predict, report, reportTable, type ClassifierReport } from './lib/classify.js';
+import { bertOptimizer, encodeTexts, predict, report, reportTable, wordVectorInit, type ClassifierReport } from './lib/classify.js';
 import { ProgressBar } from './lib/progress.js';
 import { spamAssassinEmails } from './lib/spam.js';
+import { flag } from './lib/flags.js';
 
-const args = process.argv.slice(2);
-const flag = (name: string, fallback: string): string => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
-};
 const o = {
-  pretrainSteps: Number(flag('pretrain-steps', '600')),
+  pretrainSteps: Number(flag('pretrain-steps', '1200')),
+  mlmLr: Number(flag('mlm-lr', '1e-3')),
+  lr: Number(flag('lr', '2e-4')),
+  /** start the pretraining's word embeddings from Word2Vec vectors of the training emails */
+  wordVectors: flag('word-vectors', 'yes') === 'yes',
   epochs: Number(flag('epochs', '2')),
   hidden: Number(flag('hidden', '128')),
   layers: Number(flag('layers', '2')),
@@ -36,6 +36,8 @@ const o = {
   batch: Number(flag('batch', '32')),
   /** use a stratified sample of this many emails (default: all) — for quick runs */
   limit: Number(flag('limit', '0')),
+  /** where the checkpoints go */
+  out: flag('out', 'out'),
   vocabSize: 4000,
 };
 const seconds = (t0: number): number => (Date.now() - t0) / 1000;
@@ -70,37 +72,45 @@ const config = new nlp.BertConfig({
 function pretrainMlm(): nlp.BertForMaskedLM {
   const t0 = Date.now();
   manualSeed(1);
-  const model = new nlp.BertForMaskedLM(config);
-  const { opt, schedule } = bertOptimizer(model, { lr: 5e-4, weightDecay: 0.01, totalSteps: o.pretrainSteps, warmup: 0.1 });
+  // no dropout while pretraining this small model on little text (it underfits); fine-tuning puts it back
+  const model = new nlp.BertForMaskedLM(config.with({ hiddenDropoutProb: 0, attentionProbsDropoutProb: 0 }));
+  if (o.wordVectors) wordVectorInit(model.bert, tokenizer, texts(trainIdx), { epochs: 2, rms: 0.2 });
+  const { opt, schedule } = bertOptimizer(model, { lr: o.mlmLr, weightDecay: 0.01, totalSteps: o.pretrainSteps, warmup: 0.1 });
   const v = tokenizer.vocab;
   const mask = (ids: Tensor): { inputIds: Tensor; labels: Tensor } =>
     nlp.maskTokens(ids, { vocabSize: v.size, maskTokenId: v.maskId, specialTokenIds: [v.padId, v.unkId, v.clsId, v.sepId, v.maskId] });
+  /** The MLM head at the masked positions only, as the original BERT code: logits (M, V), labels (M). */
+  const maskedLogits = (m: { inputIds: Tensor; labels: Tensor }, types: Tensor, attn: Tensor): { logits: Tensor; labels: Tensor } => {
+    const h = model.bert.forward(m.inputIds, { tokenTypeIds: types, attentionMask: attn }).lastHiddenState; // (B, T, H)
+    const flat = m.labels.reshape(-1); // (B·T)
+    const positions = tensor(Int32Array.from(Array.from(flat.dataSync()).flatMap((l, i) => (l === -100 ? [] : [i])))); // (M)
+    return { logits: model.cls.forward(h.reshape(-1, o.hidden).indexSelect(0, positions)), labels: flat.indexSelect(0, positions) }; // (M, V), (M)
+  };
+  const ce = new nn.CrossEntropyLoss();
   const loader = new data.DataLoader(train, { batchSize: o.batch, shuffle: true, dropLast: true });
   const bar = new ProgressBar('MLM pretraining', o.pretrainSteps, 'step');
   let step = 0, running = 0;
   while (step < o.pretrainSteps) {
     for (const [ids, types, attn] of loader) {
       if (step === o.pretrainSteps) break;
-      const m = mask(ids);
-      const { loss } = model.forward(m.inputIds, { tokenTypeIds: types, attentionMask: attn, labels: m.labels });
+      const out = maskedLogits(mask(ids), types, attn);
+      const loss = ce.forward(out.logits, out.labels);
       opt.zeroGrad();
-      loss!.backward();
+      loss.backward();
       opt.step();
       schedule.step();
-      running = step === 0 ? loss!.item() : 0.95 * running + 0.05 * loss!.item();
+      running = step === 0 ? loss.item() : 0.95 * running + 0.05 * loss.item();
       bar.update(++step, { 'MLM loss': running });
     }
   }
   // held-out masked-token accuracy on the validation emails, one seeded masking
   manualSeed(2);
   const [ids, types, attn] = val.getBatch(Array.from(randperm(val.length).dataSync()).slice(0, 256));
-  const m = mask(ids);
   model.eval();
-  const logits = model.forward(m.inputIds, { tokenTypeIds: types, attentionMask: attn }).logits; // (B, T, V)
+  const out = noGrad(() => maskedLogits(mask(ids), types, attn));
   model.train();
-  const sel = m.labels.reshape(-1).ne(-100);
-  const hits = logits.argmax(-1).reshape(-1).eq(m.labels.reshape(-1)).logicalAnd(sel).sum().item();
-  console.log(`MLM: ${o.pretrainSteps} steps in ${seconds(t0).toFixed(0)} s, loss ${running.toFixed(3)}, validation masked-token accuracy ${(100 * hits / sel.sum().item()).toFixed(1)}%`);
+  const accuracy = out.logits.argmax(-1).eq(out.labels).to('float32').mean().item();
+  console.log(`MLM: ${o.pretrainSteps} steps in ${seconds(t0).toFixed(0)} s, loss ${running.toFixed(3)}, validation masked-token accuracy ${(100 * accuracy).toFixed(1)}%`);
   return model;
 }
 
@@ -108,9 +118,10 @@ function pretrainMlm(): nlp.BertForMaskedLM {
 function fineTune(name: string, model: nlp.BertForSequenceClassification): ClassifierReport {
   const t0 = Date.now();
   manualSeed(3); // the same batches for every model
+  model.train(); // fromPretrained returns eval mode, as transformers
   const loader = new data.DataLoader(train, { batchSize: o.batch, shuffle: true });
   const total = o.epochs * loader.length;
-  const { opt, schedule } = bertOptimizer(model, { lr: 2e-4, weightDecay: 0.01, totalSteps: total, warmup: 0.1 });
+  const { opt, schedule } = bertOptimizer(model, { lr: o.lr, weightDecay: 0.01, totalSteps: total, warmup: 0.1 });
   const logitsOf = ([ids, types, attn]: Tensor[]): Tensor => model.forward(ids, { tokenTypeIds: types, attentionMask: attn }).logits;
   let step = 0, running = 0;
   for (let epoch = 1; epoch <= o.epochs; epoch++) {
@@ -135,17 +146,17 @@ function fineTune(name: string, model: nlp.BertForSequenceClassification): Class
 
 const pretrained = pretrainMlm();
 const mlmFiles = pretrained.savePretrained(tokenizer);
-writePretrained('out/bert-spam-mlm', mlmFiles);
-console.log(`saved out/bert-spam-mlm/ (${Object.keys(mlmFiles).join(', ')})`);
+writePretrained(`${o.out}/bert-spam-mlm`, mlmFiles);
+console.log(`saved ${o.out}/bert-spam-mlm/ (${Object.keys(mlmFiles).join(', ')})`);
 
 const results: ClassifierReport[] = [];
 const { model: clf, loadingInfo } = nlp.BertForSequenceClassification.fromPretrained(mlmFiles, {
-  numLabels: 2, id2label: { 0: 'ham', 1: 'spam' }, outputLoadingInfo: true, warn: () => {},
+  numLabels: 2, id2label: { 0: 'ham', 1: 'spam' }, hiddenDropoutProb: 0.1, attentionProbsDropoutProb: 0.1, outputLoadingInfo: true, warn: null,
 });
 console.log(`fromPretrained: newly initialised ${loadingInfo.newlyInitialized.join(', ')}; unused ${loadingInfo.unexpectedKeys.join(', ') || 'none'}`);
 results.push(fineTune('(a) BERT, MLM-pretrained + fine-tuned', clf));
-writePretrained('out/bert-spam-classifier', clf.savePretrained(tokenizer));
-console.log('saved out/bert-spam-classifier/');
+writePretrained(`${o.out}/bert-spam-classifier`, clf.savePretrained(tokenizer));
+console.log(`saved ${o.out}/bert-spam-classifier/`);
 
 manualSeed(1); // the same initial encoder weights as the pretraining started from
 results.push(fineTune('(b) BERT, random init + fine-tuned', new nlp.BertForSequenceClassification(config, { numLabels: 2 })));

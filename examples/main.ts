@@ -12,11 +12,8 @@ import { nlp } from '../src/index.js';
 import { mobyDickChapters } from './lib/text.js';
 import { trainWord2VecWithProgress } from './lib/progress.js';
 import { pretrainBert } from './lib/bert-pretrain.js';
+import { flag } from './lib/flags.js';
 
-function flag(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
-}
 const part = flag('part', 'both');
 
 function word2vecDemo(): void {

@@ -9,11 +9,8 @@ import { useBackend } from './lib/backend.js';
 import { saveFile } from '../src/node.js';
 import { loadMnist, type Split } from './lib/mnist-data.js';
 import { ProgressBar } from './lib/progress.js';
+import { flag } from './lib/flags.js';
 
-function flag(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
-}
 
 /** 784-256-10 MLP on flattened images. */
 function mlp(): nn.Sequential {

@@ -9,22 +9,22 @@
 // Compared with single-task training of the same architecture from the same initial weights,
 // with the same total budget: each single-task model takes S steps of B examples of its task,
 // the joint model 2S steps of B/2 + B/2, so every task sees as many examples as alone and
-// the joint run costs what the two single runs cost together.
-// Flags: --steps S --batch B --w-spam --w-party --hidden H --layers L --max-len T --backend --threads
+// the joint run costs what the two single runs cost together. Every run starts from the same
+// weights, word embeddings from Word2Vec vectors of both training sets; a bag-of-words logistic
+// regression per task gives the scale.
+// Flags: --steps S --batch B --lr --word-vectors yes|no --w-spam --w-party --hidden H --layers L --max-len T
+// --only spam,party,joint,bow --backend --threads
 // See docs/fine-tuning.md §5.
 
-import { cat, data, manualSeed, metrics, nlp, nn, type Tensor } from '../src/index.js';
+import { cat, data, manualSeed, metrics, nlp, nn, noGrad, type Tensor } from '../src/index.js';
 import { useBackend } from './lib/backend.js';
-import { bertOptimizer, encodeTexts, predict } from './lib/classify.js';
+import { trainBagOfWords } from './lib/bow.js';
+import { bertOptimizer, encodeTexts, predict, wordVectorInit } from './lib/classify.js';
 import { ProgressBar } from './lib/progress.js';
 import { spamAssassinEmails } from './lib/spam.js';
 import { sotuParagraphs } from './lib/text.js';
+import { flag } from './lib/flags.js';
 
-const args = process.argv.slice(2);
-const flag = (name: string, fallback: string): string => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
-};
 const o = {
   steps: Number(flag('steps', '300')),
   batch: Number(flag('batch', '32')),
@@ -33,6 +33,11 @@ const o = {
   hidden: Number(flag('hidden', '128')),
   layers: Number(flag('layers', '2')),
   maxLen: Number(flag('max-len', '64')),
+  lr: Number(flag('lr', '1e-3')),
+  /** start the shared word embeddings from Word2Vec vectors of both training sets (every run alike) */
+  wordVectors: flag('word-vectors', 'yes') === 'yes',
+  /** run only these of 'spam', 'party', 'joint', 'bow' (comma-separated; default all four) */
+  only: flag('only', 'spam,party,joint,bow').split(','),
 };
 const seconds = (t0: number): number => (Date.now() - t0) / 1000;
 type Task = 'spam' | 'party';
@@ -56,10 +61,12 @@ const partyTrain = paragraphs.filter((p) => trainAddr.has(p.address)), partyTest
 console.log(`spam: ${spamTrain.length} training / ${spamTest.length} test emails; party: ${partyTrain.length} training paragraphs from ${trainAddr.size} addresses, ${partyTest.length} test paragraphs from ${testAddr.size} addresses`);
 
 const tokenizer = nlp.WordPieceTokenizer.train([...spamTrain.map((i) => emails[i].text), ...partyTrain.map((p) => p.text)], { vocabSize: 5000 });
-const encode = (texts: string[], labels: number[]): data.TensorDataset => encodeTexts(tokenizer, texts, labels, o.maxLen);
-const sets: Record<Task, { train: data.TensorDataset; test: data.TensorDataset }> = {
-  spam: { train: encode(spamTrain.map((i) => emails[i].text), spamTrain.map((i) => spamLabels[i])), test: encode(spamTest.map((i) => emails[i].text), spamTest.map((i) => spamLabels[i])) },
-  party: { train: encode(partyTrain.map((p) => p.text), partyTrain.map((p) => addressParty.get(p.address)!)), test: encode(partyTest.map((p) => p.text), partyTest.map((p) => addressParty.get(p.address)!)) },
+/** One task's texts and labels, and the same as token-id tensors. */
+interface Split { texts: string[]; labels: number[]; encoded: data.TensorDataset }
+const split = (texts: string[], labels: number[]): Split => ({ texts, labels, encoded: encodeTexts(tokenizer, texts, labels, o.maxLen) });
+const sets: Record<Task, { train: Split; test: Split }> = {
+  spam: { train: split(spamTrain.map((i) => emails[i].text), spamTrain.map((i) => spamLabels[i])), test: split(spamTest.map((i) => emails[i].text), spamTest.map((i) => spamLabels[i])) },
+  party: { train: split(partyTrain.map((p) => p.text), partyTrain.map((p) => addressParty.get(p.address)!)), test: split(partyTest.map((p) => p.text), partyTest.map((p) => addressParty.get(p.address)!)) },
 };
 console.log(`WordPiece vocabulary ${tokenizer.vocab.size} from both training sets (${seconds(tStart).toFixed(1)} s)`);
 
@@ -95,10 +102,27 @@ const config = new nlp.BertConfig({
 });
 const ce = new nn.CrossEntropyLoss();
 
+// skip-gram vectors of both training sets, computed once: every run starts from the same embeddings
+let wordVectors: Tensor | null = null;
+if (o.wordVectors) {
+  manualSeed(1);
+  const probe = new nlp.BertModel(config);
+  wordVectorInit(probe, tokenizer, [...spamTrain.map((i) => emails[i].text), ...partyTrain.map((p) => p.text)], { epochs: 2, rms: 0.2 });
+  wordVectors = probe.embeddings.wordEmbeddings.weight.detach();
+}
+
 /** Endless shuffled batches of one task's training set. */
 function* batches(ds: data.TensorDataset, batchSize: number): Generator<Tensor[]> {
   const loader = new data.DataLoader(ds, { batchSize, shuffle: true, dropLast: true });
   for (;;) yield* loader;
+}
+
+/** A task's test F1 (spam: F1 of the spam class; party: macro F1, neither party being the "positive" one) and accuracy. */
+function score(task: Task, pred: Int32Array, target: Int32Array): Record<string, number> {
+  const f1 = task === 'spam'
+    ? metrics.precisionRecallF1(pred, target, { average: 'binary', posLabel: 1 }).f1
+    : metrics.precisionRecallF1(pred, target, { average: 'macro' }).f1;
+  return { [task]: f1, [`${task} accuracy`]: metrics.accuracy(pred, target) };
 }
 
 /** Trains a fresh model (same initial weights every time) on `tasks` for `steps` steps; returns test F1 per task. */
@@ -106,9 +130,10 @@ function run(name: string, tasks: Task[], steps: number): Record<string, number 
   const t0 = Date.now();
   manualSeed(1);
   const model = new MultiTaskBert(config);
-  const { opt, schedule } = bertOptimizer(model, { lr: 2e-4, weightDecay: 0.01, totalSteps: steps, warmup: 0.1 });
+  if (wordVectors) noGrad(() => model.bert.embeddings.wordEmbeddings.weight.copy_(wordVectors!));
+  const { opt, schedule } = bertOptimizer(model, { lr: o.lr, weightDecay: 0.01, totalSteps: steps, warmup: 0.1 });
   const per = o.batch / tasks.length; // examples of each task in a batch
-  const streams = tasks.map((t) => batches(sets[t].train, per));
+  const streams = tasks.map((t) => batches(sets[t].train.encoded, per));
   const weight: Record<Task, number> = { spam: tasks.length > 1 ? o.wSpam : 1, party: tasks.length > 1 ? o.wParty : 1 };
   const bar = new ProgressBar(name, steps, 'step');
   const running: Record<string, number> = {};
@@ -130,25 +155,33 @@ function run(name: string, tasks: Task[], steps: number): Record<string, number 
   }
   const row: Record<string, number | string> = { training: name, steps, seconds: seconds(t0) };
   for (const task of tasks) {
-    const t = predict(sets[task].test, (b) => model.heads[task].forward(model.forward(b)), { label: `  ${task} test`, model });
-    // spam: F1 of the spam class; party: macro F1 (neither party is the "positive" one)
-    row[task] = task === 'spam'
-      ? metrics.precisionRecallF1(t.pred, t.target, { average: 'binary', posLabel: 1 }).f1
-      : metrics.precisionRecallF1(t.pred, t.target, { average: 'macro' }).f1;
-    row[`${task} accuracy`] = metrics.accuracy(t.pred, t.target);
+    const t = predict(sets[task].test.encoded, (b) => model.heads[task].forward(model.forward(b)), { label: `  ${task} test`, model });
+    Object.assign(row, score(task, t.pred, t.target));
   }
   console.log(`${name}: ${tasks.map((t) => `${t} test F1 ${(100 * (row[t] as number)).toFixed(1)}%`).join(', ')} (${seconds(t0).toFixed(0)} s)`);
   return row;
 }
 
-const rows = [
-  run('single-task: spam', ['spam'], o.steps),
-  run('single-task: party', ['party'], o.steps),
-  run(`joint (weights spam ${o.wSpam}, party ${o.wParty})`, TASKS, 2 * o.steps),
+const rows: Record<string, number | string>[] = [
+  ...(o.only.includes('spam') ? [run('single-task: spam', ['spam'], o.steps)] : []),
+  ...(o.only.includes('party') ? [run('single-task: party', ['party'], o.steps)] : []),
+  ...(o.only.includes('joint') ? [run(`joint (weights spam ${o.wSpam}, party ${o.wParty})`, TASKS, 2 * o.steps)] : []),
 ];
+// for scale: each task's bag-of-words logistic regression (examples/lib/bow.ts), on all its training texts
+if (o.only.includes('bow')) {
+  const t0 = Date.now();
+  const row: Record<string, number | string> = { training: 'bag-of-words logistic regression, one per task (reference)', steps: '10 epochs' };
+  for (const task of TASKS) {
+    manualSeed(4);
+    const { train, test } = sets[task];
+    const bow = trainBagOfWords(train.texts, train.labels, { epochs: 10, batchSize: 64, lr: 0.05, l2: 1e-4 });
+    Object.assign(row, score(task, bow.predict(test.texts), Int32Array.from(test.labels)));
+  }
+  rows.push({ ...row, seconds: seconds(t0) });
+}
 const pct = (x: number | string | undefined): string => (typeof x === 'number' ? `${(100 * x).toFixed(1)}%` : '—');
 console.log(`\nTest F1 (spam: F1 of spam; party: macro F1 over Democratic/Republican), batch ${o.batch}, after ${seconds(tStart).toFixed(0)} s:\n`);
 console.log('| training | steps × batch | spam F1 | spam accuracy | party F1 | party accuracy | time |\n|---|---|---|---|---|---|---|');
 for (const r of rows) {
-  console.log(`| ${r.training} | ${r.steps} × ${o.batch} | ${pct(r.spam)} | ${pct(r['spam accuracy'])} | ${pct(r.party)} | ${pct(r['party accuracy'])} | ${(r.seconds as number).toFixed(0)} s |`);
+  console.log(`| ${r.training} | ${typeof r.steps === 'number' ? `${r.steps} × ${o.batch}` : r.steps} | ${pct(r.spam)} | ${pct(r['spam accuracy'])} | ${pct(r.party)} | ${pct(r['party accuracy'])} | ${(r.seconds as number).toFixed(0)} s |`);
 }

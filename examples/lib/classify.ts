@@ -6,7 +6,8 @@
 // Trainer.create_optimizer and get_linear_schedule_with_warmup; scikit-learn's metrics.
 
 import { data, metrics, nlp, noGrad, optim, tensor, type nn, type Tensor } from '../../src/index.js';
-import { ProgressBar } from './progress.js';
+import { copyWordVectors } from './bert-pretrain.js';
+import { ProgressBar, trainWord2VecWithProgress } from './progress.js';
 
 /** Token ids, token types, attention mask and labels of `texts`, each padded/truncated to maxLength. */
 export function encodeTexts(tokenizer: nlp.WordPieceTokenizer, texts: string[], labels: ArrayLike<number>, maxLength: number): data.TensorDataset {
@@ -79,4 +80,20 @@ export function reportTable(rows: ClassifierReport[]): string {
     lines.push(`| ${r.name} | ${pct(r.accuracy)} | ${pct(r.precision)} | ${pct(r.recall)} | ${pct(r.f1)} | ${JSON.stringify(r.confusion)} | ${r.seconds.toFixed(0)} s |`);
   }
   return lines.join('\n');
+}
+
+/**
+ * Starts a BERT's word embeddings from skip-gram vectors of `texts` (Word2Vec on their WordPiece
+ * tokens, vector size H, each row scaled to RMS `rms`): a cheap pretraining that places pieces
+ * by topic before any Transformer step (see docs/bert-pretraining.md §6). Returns the rows set.
+ */
+export function wordVectorInit(bert: nlp.BertModel<boolean>, tokenizer: nlp.WordPieceTokenizer, texts: string[], o: { epochs: number; rms: number }): number {
+  const t0 = Date.now();
+  const sentences = texts.map((t) => tokenizer.tokenize(t));
+  const weight = bert.embeddings.wordEmbeddings.weight;
+  const w2v = new nlp.Word2Vec({ vectorSize: weight.shape[1], minCount: 1, epochs: o.epochs, seed: 1 });
+  trainWord2VecWithProgress(w2v, sentences, 'word vectors');
+  const set = copyWordVectors(weight, tokenizer.vocab, w2v, o.rms);
+  console.log(`word embeddings: ${set} of ${tokenizer.vocab.size} rows from Word2Vec (${o.epochs} epochs on ${sentences.length} training texts, RMS ${o.rms}) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  return set;
 }
