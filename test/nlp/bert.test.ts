@@ -12,6 +12,7 @@ import { BertConfig, BertModel, type BertConfigOptions } from '../../src/nlp/ber
 import { BertForPreTraining, bertPretrainingLoss } from '../../src/nlp/bert_heads.js';
 import { gelu as geluRef } from '../helpers/reference.js';
 import { expectClose } from '../helpers/close.js';
+import { withParams } from '../helpers/params.js';
 
 const TINY: BertConfigOptions = { vocabSize: 50, hiddenSize: 16, numHiddenLayers: 2, numAttentionHeads: 2, intermediateSize: 32, maxPositionEmbeddings: 24 };
 const ints = (rows: number[][]): Tensor => tensor(rows, { dtype: 'int32' });
@@ -324,19 +325,6 @@ describe('forward against a plain-JS float64 reference', () => {
 // ---- gradients and the loss --------------------------------------------------------------------
 
 /** fn(...params) for gradcheck: perturbed copies are written into the parameters for the call. */
-function withParams(params: Tensor[], body: () => Tensor): (...args: Tensor[]) => Tensor {
-  return (...given) => {
-    if (given.every((g, i) => g === params[i])) return body();
-    const saved = params.map((p) => p.clone());
-    noGrad(() => params.forEach((p, i) => p.copy_(given[i])));
-    try {
-      return body();
-    } finally {
-      noGrad(() => params.forEach((p, i) => p.copy_(saved[i])));
-    }
-  };
-}
-
 describe('bertPretrainingLoss', () => {
   it('passes gradcheck w.r.t. parameters of every part (float64, dropout 0)', () => {
     manualSeed(7);

@@ -11,6 +11,7 @@ import {
   BertForMaskedLM, BertForSequenceClassification, BertForTokenClassification, bertParamGroups, inferProblemType, type BertConfigOptions,
 } from '../../src/nlp/index.js';
 import { expectClose } from '../helpers/close.js';
+import { withParams } from '../helpers/params.js';
 
 const TINY: BertConfigOptions = { vocabSize: 30, hiddenSize: 8, numHiddenLayers: 1, numAttentionHeads: 2, intermediateSize: 16, maxPositionEmbeddings: 12 };
 const F64: BertConfigOptions = { ...TINY, dtype: 'float64', hiddenDropoutProb: 0, attentionProbsDropoutProb: 0 };
@@ -179,19 +180,6 @@ describe('BertForMaskedLM', () => {
 });
 
 /** fn(...params) for gradcheck: perturbed copies are written into the parameters for the call. */
-function withParams(params: Tensor[], body: () => Tensor): (...args: Tensor[]) => Tensor {
-  return (...given) => {
-    if (given.every((g, i) => g === params[i])) return body();
-    const saved = params.map((p) => p.clone());
-    noGrad(() => params.forEach((p, i) => p.copy_(given[i])));
-    try {
-      return body();
-    } finally {
-      noGrad(() => params.forEach((p, i) => p.copy_(saved[i])));
-    }
-  };
-}
-
 describe('gradcheck of each head loss (float64, dropout 0)', () => {
   const small: BertConfigOptions = { ...F64, vocabSize: 12, hiddenSize: 4, intermediateSize: 8, maxPositionEmbeddings: 6 };
   const ids = ints([[2, 5, 4, 3], [2, 8, 3, 0]]);
