@@ -17,6 +17,8 @@ export { noGrad, enableGrad, isGradEnabled } from './autograd/engine.js';
 export { grad } from './autograd/grad.js';
 export type { GradOptions } from './autograd/grad.js';
 export { gradcheck } from './autograd/gradcheck.js';
+export { toDot } from './viz/dot.js';
+export type { ToDotOptions } from './viz/dot.js';
 export type { GradcheckOptions } from './autograd/gradcheck.js';
 
 export { setBackend, loadBackend, getBackend, registerBackend, defaultBackendNote } from './backend/registry.js';

@@ -4,7 +4,8 @@
 // loadFile are io.saveSafetensors/io.loadSafetensors by path (safetensors.torch's format);
 // readPretrained/writePretrained move a Hugging Face checkpoint directory (config.json,
 // model.safetensors, the tokenizer's files) to and from an nlp PretrainedFiles record;
-// nodeWorkers runs Word2Vec's workers > 1 on worker_threads: train(sentences, { runner: nodeWorkers }).
+// nodeWorkers runs Word2Vec's workers > 1 on worker_threads: train(sentences, { runner: nodeWorkers });
+// renderSvg draws toDot's graph with Graphviz compiled to WebAssembly (@viz-js/viz, loaded on first use).
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -84,4 +85,24 @@ export function writePretrained(dir: string, files: PretrainedFiles): void {
   for (const [name, content] of entries) {
     writeFileSync(join(dir, name), content);
   }
+}
+
+type Viz = Awaited<ReturnType<typeof import('@viz-js/viz').instance>>;
+let viz: Promise<Viz> | null = null;
+
+/**
+ * Renders Graphviz DOT text (e.g. from toDot) to SVG text with Graphviz's `dot` layout, using
+ * @viz-js/viz (Graphviz in WebAssembly; loaded on the first call, then reused).
+ *
+ *   writeFileSync('graph.svg', await renderSvg(toDot(loss, { params: model.namedParameters() })));
+ */
+export async function renderSvg(dot: string): Promise<string> {
+  if (typeof dot !== 'string') throw new Error(`renderSvg: expected DOT text (a string), got ${dot === null ? 'null' : typeof dot}`);
+  viz ??= import('@viz-js/viz').then((m) => m.instance());
+  const result = (await viz).render(dot, { format: 'svg' });
+  if (result.status !== 'success') {
+    const why = result.errors.map((e) => e.message.trim()).join('; ');
+    throw new Error(`renderSvg: Graphviz could not render the DOT text: ${why || 'unknown error'}`);
+  }
+  return result.output;
 }

@@ -2,7 +2,8 @@
 // browser (vite's build API, rolldown underneath; minified, in memory) and the chunks the entry
 // loads statically must (a) import no Node built-in (node:*, fs, worker_threads, ...), directly
 // or as a string a dynamic import could take, and (b) hold none of gpu.js nor the gpujs backend,
-// which `loadBackend('gpujs')` imports on demand as a chunk of its own. The sizes are printed.
+// which `loadBackend('gpujs')` imports on demand as a chunk of its own, nor Graphviz (only
+// tensorloom/node's renderSvg loads @viz-js/viz). The sizes are printed.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -94,5 +95,11 @@ describe('browser bundle of the main entry', () => {
     expect(lazy.length).toBe(1);
     expect(lazy[0].moduleIds.map((id) => relative(root, id))).toContain('src/backend/gpujs/index.ts');
     expect(main.some((c) => c.dynamicImports.includes(lazy[0].fileName))).toBe(true);
+  });
+
+  it('holds no Graphviz: toDot is in the main entry, renderSvg (@viz-js/viz) only in tensorloom/node', () => {
+    const all = chunks.flatMap((c) => c.moduleIds).map((id) => relative(root, id));
+    expect(all.filter((id) => id.includes('@viz-js'))).toEqual([]);
+    expect(main.flatMap((c) => c.moduleIds).map((id) => relative(root, id))).toContain('src/viz/dot.ts');
   });
 });

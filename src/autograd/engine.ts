@@ -4,10 +4,18 @@
 // (unbind) have several, each output tensor knowing its slot. backward() orders the graph with
 // an iterative depth-first search (no recursion, so 100k-op chains are fine), then walks it once
 // from the output, accumulating with `+`. Closures are dropped afterwards unless retainGraph,
-// which frees the saved tensors. Reference: micrograd engine.py; PyTorch autograd.
+// which frees the saved tensors. Each Node also keeps what toDot (src/viz/dot.ts) shows: output
+// shapes and dtypes, small outputs' values, and the gradient of the last backward through it.
+// Reference: micrograd engine.py; PyTorch autograd.
 
 import type { Tensor } from '../tensor/tensor.js';
-import { fmt, sameShape } from '../tensor/shape.js';
+import type { DType } from '../tensor/dtype.js';
+import { fmt, numel, sameShape } from '../tensor/shape.js';
+
+/** Outputs (and output gradients) with at most this many elements are kept whole for toDot. */
+export const SMALL_NUMEL = 16;
+/** A backward through at most this many ops also keeps each larger output gradient's squared norm. */
+export const GRAD_NORM_MAX_OPS = 256;
 
 export type BackwardFn = (dy: Tensor) => (Tensor | null)[];
 /** A several-output op's backward: one gradient per output (null where none arrived). */
@@ -16,18 +24,38 @@ export type MultiBackwardFn = (dys: (Tensor | null)[]) => (Tensor | null)[];
 /** Where an input's gradient goes: output `slot` of an upstream node, a leaf tensor, or nowhere. */
 export type Edge = { node: Node; slot: number } | Tensor | null;
 
+/**
+ * What the last backward left at one output of a Node, for toDot: the whole gradient when it is
+ * small (<= SMALL_NUMEL elements), else its squared norm as a 0-d tensor (graphs of at most
+ * GRAD_NORM_MAX_OPS ops only, so large training graphs pay nothing).
+ */
+export interface GradRecord { grad?: Tensor; sqNorm?: Tensor }
+
 /** One recorded op with `outputs` outputs (1 for all but a few ops such as unbind). */
 export class Node {
   /** Set by Tensor.retainGrad(): per output slot, the non-leaf output whose .grad should be kept. */
   readonly retained: (Tensor | null)[];
+  /** Per output slot: a copy of the output's value when it is small, else null (for toDot). */
+  readonly smallValues: (Tensor | null)[];
+  /** Per output slot: the gradient that reached it in the last backward (for toDot). */
+  readonly lastGrads: (GradRecord | null)[];
+  /** Per input: the input itself when it needs no gradient and is small, else null (for toDot). */
+  readonly smallConstants: (Tensor | null)[] = [];
   constructor(
     readonly name: string,
     readonly next: Edge[],
     readonly inputShapes: number[][],
     readonly outputs: number,
     public backwardFn: MultiBackwardFn | null,
+    /** Output shapes and dtypes, one per output slot. */
+    readonly outputShapes: number[][] = [],
+    readonly outputDtypes: DType[] = [],
+    /** dtypes of the inputs (shapes are inputShapes), so constant inputs can be described. */
+    readonly inputDtypes: DType[] = [],
   ) {
     this.retained = new Array<Tensor | null>(outputs).fill(null);
+    this.smallValues = new Array<Tensor | null>(outputs).fill(null);
+    this.lastGrads = new Array<GradRecord | null>(outputs).fill(null);
   }
 }
 
@@ -76,15 +104,23 @@ export function record(name: string, inputs: Tensor[], out: Tensor, backward: Ba
 export function recordMulti(name: string, inputs: Tensor[], outs: Tensor[], backward: MultiBackwardFn): Tensor[] {
   if (!gradEnabled || !inputs.some((t) => t.requiresGrad)) return outs;
   const next = inputs.map((t): Edge => (t.gradFn ? { node: t.gradFn, slot: t._slot } : t.requiresGrad ? t : null));
-  const node = new Node(name, next, inputs.map((t) => t.shape), outs.length, backward);
-  outs.forEach((o, slot) => o._setGraph(node, slot));
+  const node = new Node(
+    name, next, inputs.map((t) => t.shape), outs.length, backward,
+    outs.map((o) => o.shape), outs.map((o) => o.dtype), inputs.map((t) => t.dtype),
+  );
+  inputs.forEach((t, i) => { node.smallConstants[i] = next[i] === null && numel(t.shape) <= SMALL_NUMEL ? t : null; });
+  outs.forEach((o, slot) => {
+    // a copy, not the output itself: a later in-place op must not change what toDot shows
+    if (numel(o.shape) <= SMALL_NUMEL) node.smallValues[slot] = o.detach().clone();
+    o._setGraph(node, slot);
+  });
   return outs;
 }
 
 // ---- backward ---------------------------------------------------------------------------
 
 /** Nodes reachable from `roots`, ordered so that every node comes before its inputs. */
-function topoOrder(roots: Node[]): Node[] {
+export function topoOrder(roots: Node[]): Node[] {
   const post: Node[] = [];
   const seen = new Set<Node>();
   const stack: { node: Node; i: number }[] = [];
@@ -126,6 +162,12 @@ function accumulateSlot(map: Map<Node, (Tensor | null)[]>, node: Node, slot: num
   dys[slot] = prev ? prev.add(g) : g;
 }
 
+/** The GradRecord toDot reads for one output gradient (computed outside any graph). */
+function gradRecord(dy: Tensor, keepNorm: boolean): GradRecord | null {
+  if (numel(dy.shape) <= SMALL_NUMEL) return { grad: dy.detach() };
+  return keepNorm ? { sqNorm: withGradMode(false, () => { const d = dy.detach(); return d.mul(d).sum(); }) } : null;
+}
+
 export interface RunOptions {
   retainGraph?: boolean;
   createGraph?: boolean;
@@ -153,11 +195,13 @@ export function runBackward(
     else if (r.requiresGrad) accumulate(leaves, r, grads[i]);
   });
   const order = topoOrder(roots.flatMap((r) => (r.gradFn ? [r.gradFn] : [])));
+  const keepNorms = order.length <= GRAD_NORM_MAX_OPS;
   withGradMode(!!opts.createGraph, () => {
     for (const node of order) {
       const dys = nodeGrads.get(node);
       if (!dys) continue;
       nodeGrads.delete(node);
+      dys.forEach((dy, slot) => { node.lastGrads[slot] = dy ? gradRecord(dy, keepNorms) : null; });
       for (const t of captureAt.get(node) ?? []) if (dys[t._slot]) captured.set(t, dys[t._slot]!);
       node.retained.forEach((t, slot) => { if (t && dys[slot]) retained.set(t, dys[slot]!); });
       if (!node.backwardFn) {
