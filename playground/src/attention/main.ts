@@ -4,16 +4,14 @@
 // greedily with their accuracy over 64 held-out prompts (refreshed twice a second: it costs n
 // forward passes).
 
-import { backendFromUrl, bindBackendSelect, describeBackend, useBackend, type BackendChoice } from '../shared/backend.js';
+import { describeBackend } from '../shared/backend.js';
 import { drawLossCurve } from '../shared/chart.js';
-import { TrainingLoop } from '../shared/loop.js';
-import { byId, exposeState, message, setStatus } from '../shared/page.js';
+import { byId, exposeState, setStatus } from '../shared/page.js';
+import { startTrainingPage } from '../shared/trainer.js';
 import { AttentionModel, DEFAULT_ATTENTION, SEP, taskSequence, type AttentionConfig, type TaskName } from './model.js';
 
 const CELL = 24;
 const state = exposeState({ accuracy: 0, config: DEFAULT_ATTENTION });
-let backend: BackendChoice = backendFromUrl();
-let model: AttentionModel | null = null;
 let lastSlowRender = 0;
 
 const input = (id: string) => byId<HTMLInputElement>(id);
@@ -84,48 +82,19 @@ function drawSamples(m: AttentionModel): void {
   byId('samples').innerHTML = `${lines.join('<br>')}<br>all right on ${(100 * state.accuracy).toFixed(0)}% of 64 held-out prompts`;
 }
 
-function render(): void {
-  if (!model) return;
-  drawHeads(model);
-  drawLossCurve(byId<HTMLCanvasElement>('loss'), loop.losses);
-  if (!loop.running || performance.now() - lastSlowRender > 500) {
-    drawSamples(model);
-    lastSlowRender = performance.now();
-  }
-  state.step = loop.steps;
-  state.running = loop.running;
-  state.backend = describeBackend();
-  setStatus(`${describeBackend()} · step ${loop.steps} · causal mask ${model.config.causal ? 'on' : 'off'} · generated answers right: ${(100 * state.accuracy).toFixed(0)}%`);
-}
-
-const loop = new TrainingLoop({
-  step: () => model!.step(),
-  render,
-  fail: (e) => setStatus(`training stopped: ${message(e)}`, true),
-}, 40);
-state.losses = loop.losses;
-
-async function rebuild(): Promise<void> {
-  loop.reset();
-  state.ready = false;
-  model = null;
-  try {
-    await useBackend(backend);
-    const config = readConfig();
-    model = new AttentionModel(config);
-    state.config = config;
-    state.error = null;
-    state.backend = describeBackend();
-    render();
-    state.ready = true;
-  } catch (e) {
-    setStatus(message(e), true);
-  }
-}
-
-bindBackendSelect(backend, (b) => { backend = b; void rebuild(); });
-for (const id of ['task', 'causal', 'heads', 'lr']) input(id).addEventListener('change', () => void rebuild());
-byId('start').addEventListener('click', () => { if (model) { loop.start(); state.running = loop.running; } });
-byId('pause').addEventListener('click', () => { loop.pause(); render(); });
-byId('reset').addEventListener('click', () => void rebuild());
-void rebuild();
+startTrainingPage({
+  state,
+  controls: ['task', 'causal', 'heads', 'lr'],
+  readConfig,
+  build: (config) => new AttentionModel(config),
+  draw(model, loop) {
+    drawHeads(model);
+    drawLossCurve(byId<HTMLCanvasElement>('loss'), loop.losses);
+    if (!loop.running || performance.now() - lastSlowRender > 500) {
+      drawSamples(model);
+      lastSlowRender = performance.now();
+    }
+    setStatus(`${describeBackend()} · step ${loop.steps} · causal mask ${model.config.causal ? 'on' : 'off'} · generated answers right: ${(100 * state.accuracy).toFixed(0)}%`);
+  },
+  sliceMs: 40,
+});

@@ -3,10 +3,10 @@
 // probability on a 50 × 50 grid, upscaled with smoothing) with the training points on top, and
 // the loss curve. Any change of a control rebuilds the model from the same seed.
 
-import { backendFromUrl, bindBackendSelect, describeBackend, useBackend, type BackendChoice } from '../shared/backend.js';
+import { describeBackend } from '../shared/backend.js';
 import { drawLossCurve } from '../shared/chart.js';
-import { TrainingLoop } from '../shared/loop.js';
-import { byId, exposeState, message, setStatus } from '../shared/page.js';
+import { byId, exposeState, setStatus } from '../shared/page.js';
+import { startTrainingPage } from '../shared/trainer.js';
 import { ClassifyModel, DEFAULT_CONFIG, gridPoints, parseHidden, type ActivationName, type ClassifyConfig } from './model.js';
 import type { DatasetName } from './datasets.js';
 
@@ -14,8 +14,6 @@ const GRID = 50;
 const EXTENT = 1.25;
 const grid = gridPoints(GRID, EXTENT);
 const state = exposeState({ accuracy: 0, config: DEFAULT_CONFIG });
-let backend: BackendChoice = backendFromUrl();
-let model: ClassifyModel | null = null;
 
 const input = (id: string) => byId<HTMLInputElement>(id);
 const dataset = new URLSearchParams(location.search).get('dataset');
@@ -64,46 +62,15 @@ function drawBoundary(m: ClassifyModel): void {
   }
 }
 
-function render(): void {
-  if (!model) return;
-  drawBoundary(model);
-  drawLossCurve(byId<HTMLCanvasElement>('loss'), loop.losses);
-  state.accuracy = model.accuracy();
-  state.step = loop.steps;
-  state.running = loop.running;
-  state.backend = describeBackend();
-  setStatus(`${describeBackend()} · step ${loop.steps} · training accuracy ${(100 * state.accuracy).toFixed(1)}%`);
-}
-
-const loop = new TrainingLoop({
-  step: () => model!.step(),
-  render,
-  fail: (e) => setStatus(`training stopped: ${message(e)}`, true),
+startTrainingPage({
+  state,
+  controls: ['dataset', 'noise', 'hidden', 'activation', 'lr', 'batch'],
+  readConfig,
+  build: (config) => new ClassifyModel(config),
+  draw(model, loop) {
+    drawBoundary(model);
+    drawLossCurve(byId<HTMLCanvasElement>('loss'), loop.losses);
+    state.accuracy = model.accuracy();
+    setStatus(`${describeBackend()} · step ${loop.steps} · training accuracy ${(100 * state.accuracy).toFixed(1)}%`);
+  },
 });
-state.losses = loop.losses;
-
-/** Rebuilds the model from the controls (and the backend), keeping the loop paused. */
-async function rebuild(): Promise<void> {
-  loop.reset();
-  state.ready = false;
-  model = null;
-  try {
-    await useBackend(backend);
-    const config = readConfig();
-    model = new ClassifyModel(config);
-    state.config = config;
-    state.error = null;
-    state.backend = describeBackend();
-    render();
-    state.ready = true;
-  } catch (e) {
-    setStatus(message(e), true);
-  }
-}
-
-bindBackendSelect(backend, (b) => { backend = b; void rebuild(); });
-for (const id of ['dataset', 'noise', 'hidden', 'activation', 'lr', 'batch']) input(id).addEventListener('change', () => void rebuild());
-byId('start').addEventListener('click', () => { if (model) { loop.start(); state.running = loop.running; } });
-byId('pause').addEventListener('click', () => { loop.pause(); render(); });
-byId('reset').addEventListener('click', () => void rebuild());
-void rebuild();
