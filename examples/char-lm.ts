@@ -1,7 +1,9 @@
 // char-lm.ts — `npm run example:char-lm`: a character-level language model of Moby Dick.
 // A small causal Transformer (default) or an LSTM (--model lstm) learns to predict the next
 // character; the progress bar shows the training loss, validation loss and perplexity are
-// reported as they fall, and finally text is sampled with a temperature.
+// reported as they fall, and finally text is sampled with a temperature. Plots: the training
+// curves (out/char-lm-curves.svg) and, for the Transformer, every head's attention on a sample
+// string with the causal mask (out/char-lm-attention.svg); see docs/plots.md.
 // Flags: --model transformer|lstm  --steps N  --seq T  --batch B  --temperature t  --backend wasm|cpu|gpujs  --threads N
 // Shapes: B batch, T sequence length, C embedding width, V vocabulary (distinct characters).
 
@@ -10,6 +12,8 @@ import { useBackend } from './lib/backend.js';
 import { mobyDickChapters } from './lib/text.js';
 import { ProgressBar } from './lib/progress.js';
 import { flag } from './lib/flags.js';
+import { History } from './lib/history.js';
+import { attentionSpec, curvesSpec, writeSvg } from './lib/plot.js';
 
 
 /** Token embedding + sinusoidal positions → causal pre-norm Transformer encoder → logits. */
@@ -99,11 +103,14 @@ function validationLoss(): number {
 // ---- training --------------------------------------------------------------------------------
 const bar = new ProgressBar('train', steps, 'step');
 let running = Math.log(V), val = validationLoss();
+const history = new History();
+history.log(0, { 'validation loss': val });
 console.log(`before training: validation loss ${val.toFixed(3)} nats/char, perplexity ${Math.exp(val).toFixed(1)}`);
 for (let step = 1; step <= steps; step++) {
   const { x, y } = batch(trainIds, randomStarts(trainIds));
   const logits = model.forward(x); // (B, T, V)
   const loss = lossFn.forward(logits.reshape(-1, V), y.reshape(-1)); // mean over B·T characters
+  history.log(step, { 'training loss (batch)': loss.item(), 'learning rate': opt.paramGroups[0].lr });
   opt.zeroGrad();
   loss.backward();
   nn.utils.clipGradNorm(model.parameters(), 1.0);
@@ -113,6 +120,7 @@ for (let step = 1; step <= steps; step++) {
   bar.update(step, { loss: running, 'val loss': val });
   if (step % 100 === 0 || step === steps) {
     val = validationLoss();
+    history.log(step, { 'validation loss': val });
     console.log(`step ${step}: train loss ${running.toFixed(3)}, validation loss ${val.toFixed(3)} nats/char, perplexity ${Math.exp(val).toFixed(2)} (${bar.seconds.toFixed(0)} s)`);
   }
 }
@@ -137,3 +145,43 @@ noGrad(() => {
 });
 console.log(`\nsample (temperature ${temperature}):\n${out}\n`);
 console.log(`final validation loss ${val.toFixed(3)} nats/char (perplexity ${Math.exp(val).toFixed(2)}) after ${bar.seconds.toFixed(0)} s`);
+
+// ---- plots -------------------------------------------------------------------------------------
+/**
+ * Every layer's per-head attention weights on one string, read from the trained model with the
+ * causal mask: the layer input runs through norm1 (pre-norm) into selfAttn with needWeights.
+ * Returns (layers · nh, T, T) weights, layer by layer.
+ */
+function attentionMaps(lm: TransformerLM, sample: string): number[][][] {
+  const x0 = tensor(Int32Array.from(sample, (c) => toId.get(c) ?? 0), { shape: [1, sample.length] }); // (1, T)
+  return noGrad(() => {
+    let x = lm.pos.forward(lm.embed.forward(x0)); // (1, T, C)
+    const maps: number[][][] = [];
+    for (const layer of lm.encoder.layers) {
+      const n = layer.norm1.forward(x);
+      const [, w] = layer.selfAttn.forward(n, n, n, { isCausal: true, needWeights: true, averageAttnWeights: false }); // (1, nh, T, T)
+      maps.push(...(w!.squeeze(0).toArray() as number[][][]));
+      x = layer.forward(x, { isCausal: true }); // (1, T, C)
+    }
+    return maps;
+  });
+}
+
+const tPlot = Date.now();
+await writeSvg('out/char-lm-curves.svg', curvesSpec(history.curves({
+  'loss (nats/char)': ['training loss (batch)', 'validation loss'],
+  'learning rate': ['learning rate'],
+}, ['validation loss']), { title: `Character-level ${kind} language model on Moby Dick (${steps} steps, batch ${B}×${T})` }));
+console.log('plotted out/char-lm-curves.svg');
+if (model instanceof TransformerLM) {
+  const sample = 'Call me Ishmael. Some years';
+  const maps = attentionMaps(model, sample);
+  const shown = Array.from(sample, (c) => (c === ' ' ? '␣' : c === '\n' ? '⏎' : c));
+  const heads = maps.length / model.encoder.layers.length;
+  await writeSvg('out/char-lm-attention.svg', attentionSpec(maps, shown.map((_, i) => shown.map((_, j) => j > i)), {
+    title: `Character LM: attention of every head on "${sample}" (× = masked by causality)`,
+    queries: shown, keys: shown, cell: 11, columns: heads, headName: (h) => `layer ${Math.floor(h / heads)}, head ${h % heads}`,
+  }));
+  console.log('plotted out/char-lm-attention.svg');
+}
+console.log(`plots: ${((Date.now() - tPlot) / 1000).toFixed(1)} s`);

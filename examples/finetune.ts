@@ -9,7 +9,9 @@
 //      epoch; (b) the same architecture from random initialisation with the same budget;
 //      (c) a bag-of-words logistic regression;
 //   4. accuracy, precision, recall, F1 (spam = positive class) and the confusion matrix of each
-//      on the test split, and the fine-tuned model saved to out/bert-spam-classifier/.
+//      on the test split, and the fine-tuned model saved to out/bert-spam-classifier/;
+//   5. plots: training curves (out/finetune-curves.svg) and the three test confusion matrices
+//      (out/finetune-confusion.svg), see docs/plots.md.
 // Flags: --pretrain-steps N --mlm-lr --lr (fine-tuning) --epochs E --hidden H --layers L --max-len T --batch B --limit N (a
 // stratified sample of N emails, for a quick run) --out DIR (default out) --backend --threads
 // See docs/fine-tuning.md.
@@ -22,6 +24,8 @@ import { bertOptimizer, encodeTexts, predict, report, reportTable, wordVectorIni
 import { ProgressBar } from './lib/progress.js';
 import { spamAssassinEmails } from './lib/spam.js';
 import { flag } from './lib/flags.js';
+import { History } from './lib/history.js';
+import { concatSpecs, confusionSpec, curvesSpec, writeSvg } from './lib/plot.js';
 
 const o = {
   pretrainSteps: Number(flag('pretrain-steps', '1200')),
@@ -41,6 +45,8 @@ const o = {
   vocabSize: 4000,
 };
 const seconds = (t0: number): number => (Date.now() - t0) / 1000;
+/** per-step MLM pretraining loss; per-step fine-tuning loss and learning rate and per-epoch validation accuracy of each model */
+const history = new History();
 
 await useBackend(flag);
 const tStart = Date.now();
@@ -95,6 +101,7 @@ function pretrainMlm(): nlp.BertForMaskedLM {
       if (step === o.pretrainSteps) break;
       const out = maskedLogits(mask(ids), types, attn);
       const loss = ce.forward(out.logits, out.labels);
+      history.log(step + 1, { 'MLM pretraining loss (batch)': loss.item() });
       opt.zeroGrad();
       loss.backward();
       opt.step();
@@ -115,7 +122,7 @@ function pretrainMlm(): nlp.BertForMaskedLM {
 }
 
 // ---- 3. fine-tuning a sequence classifier ----------------------------------------------------
-function fineTune(name: string, model: nlp.BertForSequenceClassification): ClassifierReport {
+function fineTune(name: string, model: nlp.BertForSequenceClassification, short: string): ClassifierReport {
   const t0 = Date.now();
   manualSeed(3); // the same batches for every model
   model.train(); // fromPretrained returns eval mode, as transformers
@@ -129,6 +136,7 @@ function fineTune(name: string, model: nlp.BertForSequenceClassification): Class
     let done = 0;
     for (const [ids, types, attn, y] of loader) {
       const { loss } = model.forward(ids, { tokenTypeIds: types, attentionMask: attn, labels: y });
+      history.log(step + 1, { [`${short} training loss (batch)`]: loss!.item(), [`${short} learning rate`]: opt.paramGroups[0].lr });
       opt.zeroGrad();
       loss!.backward();
       opt.step();
@@ -138,6 +146,7 @@ function fineTune(name: string, model: nlp.BertForSequenceClassification): Class
     }
     const v = predict(val, logitsOf, { label: '  validation', model });
     const r = report(name, v.pred, v.target, 0);
+    history.log(step, { [`${short} validation accuracy`]: r.accuracy });
     console.log(`${name}, epoch ${epoch}: training loss ${running.toFixed(4)}, validation accuracy ${(100 * r.accuracy).toFixed(1)}%, F1 ${(100 * r.f1).toFixed(1)}%`);
   }
   const t = predict(test, logitsOf, { label: '  test', model });
@@ -154,12 +163,12 @@ const { model: clf, loadingInfo } = nlp.BertForSequenceClassification.fromPretra
   numLabels: 2, id2label: { 0: 'ham', 1: 'spam' }, hiddenDropoutProb: 0.1, attentionProbsDropoutProb: 0.1, outputLoadingInfo: true, warn: null,
 });
 console.log(`fromPretrained: newly initialised ${loadingInfo.newlyInitialized.join(', ')}; unused ${loadingInfo.unexpectedKeys.join(', ') || 'none'}`);
-results.push(fineTune('(a) BERT, MLM-pretrained + fine-tuned', clf));
+results.push(fineTune('(a) BERT, MLM-pretrained + fine-tuned', clf, '(a) pretrained'));
 writePretrained(`${o.out}/bert-spam-classifier`, clf.savePretrained(tokenizer));
 console.log(`saved ${o.out}/bert-spam-classifier/`);
 
 manualSeed(1); // the same initial encoder weights as the pretraining started from
-results.push(fineTune('(b) BERT, random init + fine-tuned', new nlp.BertForSequenceClassification(config, { numLabels: 2 })));
+results.push(fineTune('(b) BERT, random init + fine-tuned', new nlp.BertForSequenceClassification(config, { numLabels: 2 }), '(b) random init'));
 
 const tBow = Date.now();
 manualSeed(4);
@@ -168,3 +177,18 @@ results.push(report(`(c) bag-of-words logistic regression (${lr.bow.size} words)
 
 console.log(`\nTest split (${testIdx.length} emails, spam = positive class), after ${seconds(tStart).toFixed(0)} s:\n`);
 console.log(reportTable(results));
+
+// ---- 5. plots ---------------------------------------------------------------------------------
+const tPlot = Date.now();
+const runs = ['(a) pretrained', '(b) random init'];
+await writeSvg(`${o.out}/finetune-curves.svg`, curvesSpec(history.curves({
+  'MLM pretraining loss': ['MLM pretraining loss (batch)'],
+  'fine-tuning loss': runs.map((r) => `${r} training loss (batch)`),
+  'validation accuracy': runs.map((r) => `${r} validation accuracy`),
+  'fine-tuning learning rate': runs.map((r) => `${r} learning rate`),
+}, runs.map((r) => `${r} validation accuracy`)), { title: `Fine-tuning BERT on SpamAssassin (${o.pretrainSteps} MLM steps, ${o.epochs} epochs of batch ${o.batch})`, independentX: true }));
+const shortNames = ['(a) pretrained BERT', '(b) random-init BERT', '(c) bag-of-words'];
+await writeSvg(`${o.out}/finetune-confusion.svg`, concatSpecs(results.map((r, i) => confusionSpec(r.confusion, {
+  title: `${shortNames[i]}: F1 ${(100 * r.f1).toFixed(1)}%`, labels: ['ham', 'spam'], cell: 60,
+})), { title: `Test split (${testIdx.length} emails): rows = true class, columns = predicted`, columns: 3 }));
+console.log(`\nplotted ${o.out}/finetune-curves.svg and ${o.out}/finetune-confusion.svg (${seconds(tPlot).toFixed(1)} s)`);

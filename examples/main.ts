@@ -5,18 +5,46 @@
 //  (b) a small BERT pretrained with masked-LM + next-sentence prediction on the State of the
 //      Union addresses, reporting held-out MLM and NSP accuracy as they rise above chance, and
 //      saved as safetensors.
+// Plots (SVG, Vega-Lite via examples/lib/plot.ts): out/word2vec-pca.svg, out/bert-pretraining.svg,
+// out/bert-attention.svg (see docs/plots.md).
 // Flags: --part w2v|bert|both  --bert-steps N  --hidden H  --layers L
 
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { nlp } from '../src/index.js';
+import { nlp, tensor } from '../src/index.js';
 import { mobyDickChapters } from './lib/text.js';
 import { trainWord2VecWithProgress } from './lib/progress.js';
-import { pretrainBert } from './lib/bert-pretrain.js';
+import { bertAttentionMaps, pretrainBert } from './lib/bert-pretrain.js';
 import { flag } from './lib/flags.js';
+import { pca } from './lib/pca.js';
+import { attentionSpec, curvesSpec, scatterSpec, writeSvg } from './lib/plot.js';
 
 const part = flag('part', 'both');
 
-function word2vecDemo(): void {
+// words for the PCA plot, by theme; those under minCount are skipped
+const PCA_WORDS: Record<string, string[]> = {
+  people: ['ahab', 'starbuck', 'stubb', 'flask', 'queequeg', 'ishmael', 'captain', 'mate', 'sailor', 'harpooneer', 'man', 'men'],
+  'whales & sea creatures': ['whale', 'whales', 'sperm', 'leviathan', 'shark', 'sharks', 'fish'],
+  ship: ['ship', 'boat', 'boats', 'deck', 'mast', 'sail', 'oar', 'harpoon', 'line', 'rope', 'pequod'],
+  sea: ['sea', 'ocean', 'water', 'waves', 'shore', 'land'],
+  body: ['head', 'eye', 'eyes', 'hand', 'hands', 'heart'],
+  numbers: ['one', 'two', 'three', 'four', 'five'],
+  time: ['day', 'night', 'morning', 'time', 'years'],
+  colour: ['white', 'black'],
+};
+
+/** The 2-D PCA projection of the chosen words' vectors, labelled, as out/word2vec-pca.svg. */
+async function plotWordVectors(w2v: nlp.Word2Vec): Promise<void> {
+  const words = Object.entries(PCA_WORDS).flatMap(([group, list]) => list.filter((w) => w2v.has(w)).map((w) => ({ w, group })));
+  const vectors = tensor(words.map(({ w }) => Array.from(w2v.vector(w))), { dtype: 'float64' }); // (n, 100)
+  const r = pca(vectors, 2);
+  const xy = r.projected.toArray() as number[][]; // (n, 2)
+  const pc = (i: number): string => `PC${i + 1} (${(100 * r.explainedVarianceRatio[i]).toFixed(1)}% of the variance)`;
+  await writeSvg('out/word2vec-pca.svg', scatterSpec(words.map(({ w, group }, i) => ({ x: xy[i][0], y: xy[i][1], label: w, group })), {
+    title: `Word2Vec on Moby Dick: ${words.length} words' vectors, first two principal components`, x: pc(0), y: pc(1),
+  }));
+}
+
+function word2vecDemo(): nlp.Word2Vec {
   console.log('== (a) Word2Vec on Moby Dick ==');
   // lowercased; tokens are runs of letters or digits; sentences end at . ! ?
   const text = mobyDickChapters().map((c) => c.text).join('\n').toLowerCase();
@@ -36,10 +64,24 @@ function word2vecDemo(): void {
   }
   mkdirSync('out', { recursive: true });
   writeFileSync('out/moby-dick.vec', w2v.toText());
-  console.log('saved out/moby-dick.vec (word2vec text format)\n');
+  console.log('saved out/moby-dick.vec (word2vec text format)');
+  return w2v;
 }
 
-if (part === 'w2v' || part === 'both') word2vecDemo();
+let plotSeconds = 0;
+/** Runs a plotting step, adding its time to plotSeconds and naming the file it wrote. */
+async function timedPlot(path: string, draw: () => Promise<void>): Promise<void> {
+  const t0 = Date.now();
+  await draw();
+  plotSeconds += (Date.now() - t0) / 1000;
+  console.log(`plotted ${path} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+}
+
+if (part === 'w2v' || part === 'both') {
+  const w2v = word2vecDemo();
+  await timedPlot('out/word2vec-pca.svg', () => plotWordVectors(w2v));
+  console.log();
+}
 if (part === 'bert' || part === 'both') {
   console.log('== (b) BERT pretraining (MLM + NSP) on the State of the Union addresses ==');
   // Sized for a few minutes on 2 CPU cores (see docs/bert-pretraining.md §6): the wasm backend's
@@ -58,4 +100,19 @@ if (part === 'bert' || part === 'both') {
   const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
   console.log(`BERT: after ${steps} steps (${r.secondsTraining.toFixed(0)} s of training, ${r.seconds.toFixed(0)} s in all), held-out MLM accuracy ${pct(r.mlmAcc)} ` +
     `(most frequent token: ${pct(r.mlmBaseline)}), NSP accuracy ${pct(r.nspAcc)} on ${r.evalPairs} pairs (chance: 50% ± ${pct(0.5 / Math.sqrt(r.evalPairs))}, one standard error)`);
+  await timedPlot('out/bert-pretraining.svg', () => writeSvg('out/bert-pretraining.svg', curvesSpec(r.curves.curves({
+    'MLM loss (per step)': ['MLM loss'],
+    'NSP loss (per step)': ['NSP loss'],
+    'held-out accuracy': ['held-out MLM accuracy', 'held-out NSP accuracy'],
+    'learning rate': ['learning rate'],
+  }, ['held-out MLM accuracy', 'held-out NSP accuracy']), { title: `BERT pretraining on the State of the Union addresses (${steps} steps, batch 16)` })));
+  const layer = layers - 1;
+  await timedPlot('out/bert-attention.svg', () => {
+    const maps = bertAttentionMaps(r.model, r.vocab, r.samplePair, { layer, maxLen: 24, pad: 6 }); // (nh, T, T) of a held-out pair
+    return writeSvg('out/bert-attention.svg', attentionSpec(maps.weights, maps.masked, {
+      title: `BERT layer ${layer}: attention of each head on a held-out sentence pair (× = padding key, masked)`,
+      queries: maps.tokens, keys: maps.tokens, cell: 12, columns: 2,
+    }));
+  });
 }
+if (plotSeconds > 0) console.log(`plots: ${plotSeconds.toFixed(1)} s in all`);

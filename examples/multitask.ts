@@ -11,7 +11,8 @@
 // the joint model 2S steps of B/2 + B/2, so every task sees as many examples as alone and
 // the joint run costs what the two single runs cost together. Every run starts from the same
 // weights, word embeddings from Word2Vec vectors of both training sets; a bag-of-words logistic
-// regression per task gives the scale.
+// regression per task gives the scale. Plots: per-task training loss and learning rate of every
+// run (out/multitask-curves.svg) and each run's test confusion matrices (out/multitask-confusion.svg).
 // Flags: --steps S --batch B --lr --word-vectors yes|no --w-spam --w-party --hidden H --layers L --max-len T
 // --only spam,party,joint,bow --backend --threads
 // See docs/fine-tuning.md §5.
@@ -24,6 +25,8 @@ import { ProgressBar } from './lib/progress.js';
 import { spamAssassinEmails } from './lib/spam.js';
 import { sotuParagraphs } from './lib/text.js';
 import { flag } from './lib/flags.js';
+import { History } from './lib/history.js';
+import { concatSpecs, confusionSpec, curvesSpec, writeSvg, type Spec } from './lib/plot.js';
 
 const o = {
   steps: Number(flag('steps', '300')),
@@ -125,6 +128,12 @@ function score(task: Task, pred: Int32Array, target: Int32Array): Record<string,
   return { [task]: f1, [`${task} accuracy`]: metrics.accuracy(pred, target) };
 }
 
+/** Per-step task losses and learning rate of every run, x = training examples of the task seen so far. */
+const history = new History();
+/** Each run's test confusion matrix per task, for the plot. */
+const confusions: Spec[] = [];
+const CLASS_NAMES: Record<Task, string[]> = { spam: ['ham', 'spam'], party: ['Democratic', 'Republican'] };
+
 /** Trains a fresh model (same initial weights every time) on `tasks` for `steps` steps; returns test F1 per task. */
 function run(name: string, tasks: Task[], steps: number): Record<string, number | string> {
   const t0 = Date.now();
@@ -137,6 +146,7 @@ function run(name: string, tasks: Task[], steps: number): Record<string, number 
   const weight: Record<Task, number> = { spam: tasks.length > 1 ? o.wSpam : 1, party: tasks.length > 1 ? o.wParty : 1 };
   const bar = new ProgressBar(name, steps, 'step');
   const running: Record<string, number> = {};
+  const short = tasks.length > 1 ? 'joint' : `${tasks[0]} alone`; // the run's name in the plots
   for (let step = 0; step < steps; step++) {
     const parts = streams.map((s) => s.next().value as Tensor[]); // per task: ids, types, mask, labels
     const pooled = model.forward([0, 1, 2].map((f) => cat(parts.map((p) => p[f]), 0))); // (B, H): one encoder pass over the mixed batch
@@ -144,6 +154,7 @@ function run(name: string, tasks: Task[], steps: number): Record<string, number 
     tasks.forEach((task, k) => {
       const logits = model.heads[task].forward(pooled.narrow(0, k * per, per)); // this task's rows (per, 2)
       const l = ce.forward(logits, parts[k][3]);
+      history.log((step + 1) * per, { [`${short}: ${task} loss`]: l.item() });
       running[task] = step === 0 ? l.item() : 0.95 * running[task] + 0.05 * l.item();
       loss = loss === null ? l.mul(weight[task]) : loss.add(l.mul(weight[task]));
     });
@@ -151,12 +162,15 @@ function run(name: string, tasks: Task[], steps: number): Record<string, number 
     loss!.backward();
     opt.step();
     schedule.step();
+    history.log((step + 1) * per, { [`${short}: learning rate`]: opt.paramGroups[0].lr });
     bar.update(step + 1, Object.fromEntries(tasks.map((t) => [`${t} loss`, running[t]])));
   }
   const row: Record<string, number | string> = { training: name, steps, seconds: seconds(t0) };
   for (const task of tasks) {
     const t = predict(sets[task].test.encoded, (b) => model.heads[task].forward(model.forward(b)), { label: `  ${task} test`, model });
     Object.assign(row, score(task, t.pred, t.target));
+    const cm = metrics.confusionMatrix(t.pred, t.target, 2).toArray() as number[][]; // (2, 2), rows = true class
+    confusions.push(confusionSpec(cm, { title: `${short === 'joint' ? `joint training: ${task}` : short} (F1 ${(100 * (row[task] as number)).toFixed(1)}%)`, labels: CLASS_NAMES[task], cell: 60 }));
   }
   console.log(`${name}: ${tasks.map((t) => `${t} test F1 ${(100 * (row[t] as number)).toFixed(1)}%`).join(', ')} (${seconds(t0).toFixed(0)} s)`);
   return row;
@@ -184,4 +198,17 @@ console.log(`\nTest F1 (spam: F1 of spam; party: macro F1 over Democratic/Republ
 console.log('| training | steps × batch | spam F1 | spam accuracy | party F1 | party accuracy | time |\n|---|---|---|---|---|---|---|');
 for (const r of rows) {
   console.log(`| ${r.training} | ${typeof r.steps === 'number' ? `${r.steps} × ${o.batch}` : r.steps} | ${pct(r.spam)} | ${pct(r['spam accuracy'])} | ${pct(r.party)} | ${pct(r['party accuracy'])} | ${(r.seconds as number).toFixed(0)} s |`);
+}
+
+// ---- plots -------------------------------------------------------------------------------------
+if (confusions.length > 0) {
+  const tPlot = Date.now();
+  const runNames = ['spam alone', 'party alone', 'joint'];
+  await writeSvg('out/multitask-curves.svg', curvesSpec(history.curves({
+    'spam loss (batch)': runNames.map((n) => `${n}: spam loss`),
+    'party loss (batch)': runNames.map((n) => `${n}: party loss`),
+    'learning rate': runNames.map((n) => `${n}: learning rate`),
+  }), { title: `One BERT encoder, two tasks: each alone vs joint training (batch ${o.batch}, weights spam ${o.wSpam}, party ${o.wParty})`, x: 'training examples of the task seen' }));
+  await writeSvg('out/multitask-confusion.svg', concatSpecs(confusions, { title: 'Test splits: rows = true class, columns = predicted', columns: 2 }));
+  console.log(`\nplotted out/multitask-curves.svg and out/multitask-confusion.svg (${seconds(tPlot).toFixed(1)} s)`);
 }

@@ -4,8 +4,9 @@
 // from the encoder output), which is where the loss is; the NSP head reads the pooled [CLS].
 // The word embeddings can start from skip-gram vectors trained on the same training text
 // (tensorloom's Word2Vec): without them a small BERT sits on the NSP plateau for thousands of
-// steps (docs/bert-pretraining.md §6).
-// Shapes: B batch, T sequence length, H hidden size, V vocabulary, M masked positions.
+// steps (docs/bert-pretraining.md §6). It records per-step losses and learning rate for the
+// training-curve plot and reads one layer's attention maps back for the attention plot.
+// Shapes: B batch, T sequence length, H hidden size, V vocabulary, M masked positions, nh heads, hs = H / nh.
 
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -13,6 +14,7 @@ import { manualSeed, nlp, nn, noGrad, optim, randperm, tensor, type Tensor } fro
 import { saveFile } from '../../src/node.js';
 import { sotuAddresses } from './text.js';
 import { ProgressBar, trainWord2VecWithProgress } from './progress.js';
+import { History } from './history.js';
 
 export interface BertDemoOptions {
   steps: number;
@@ -50,6 +52,12 @@ export interface BertDemoResult {
   history: { step: number; seconds: number; loss: number; mlmAcc: number; nspAcc: number }[];
   /** number of held-out NSP pairs scored */
   evalPairs: number;
+  /** per step: 'MLM loss', 'NSP loss', 'learning rate'; per evaluation (step 0 too): 'held-out MLM accuracy', 'held-out NSP accuracy' */
+  curves: History;
+  /** the trained model, its vocabulary and a held-out true-continuation pair, for the attention plot */
+  model: nlp.BertForPreTraining;
+  vocab: nlp.Vocab;
+  samplePair: nlp.NspPair;
 }
 
 /**
@@ -169,6 +177,8 @@ export function pretrainBert(o: BertDemoOptions): BertDemoResult {
   const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
   const chance = `chance 50% ± ${pct(0.5 / Math.sqrt(evalPairs.length))}`; // one standard error of a coin over the pairs
   let m = evaluate();
+  const curves = new History();
+  curves.log(0, { 'held-out MLM accuracy': m.mlmAcc, 'held-out NSP accuracy': m.nspAcc });
   console.log(`held out: ${nMasked} masked tokens (baseline: the most frequent token, ${pct(mlmBaseline)}), ${evalPairs.length} pairs (${chance}); before training MLM ${pct(m.mlmAcc)}, NSP ${pct(m.nspAcc)}`);
 
   // AdamW; lr warms up linearly over the first `warmup` of the steps, then decays linearly to 0
@@ -184,7 +194,9 @@ export function pretrainBert(o: BertDemoOptions): BertDemoResult {
     const b = makeBatch(trainPairs.slice(start, start + o.batch));
     const { inputIds, labels } = mask(b.ids);
     const out = forward(b, inputIds, labels);
-    const loss = ce.forward(out.mlm, out.mlmLabels).add(ce.forward(out.nsp, b.nsp)); // MLM + NSP
+    const mlmLoss = ce.forward(out.mlm, out.mlmLabels), nspLoss = ce.forward(out.nsp, b.nsp);
+    const loss = mlmLoss.add(nspLoss); // MLM + NSP
+    curves.log(step, { 'MLM loss': mlmLoss.item(), 'NSP loss': nspLoss.item(), 'learning rate': opt.paramGroups[0].lr });
     opt.zeroGrad();
     loss.backward();
     nn.utils.clipGradNorm(model.parameters(), 1.0);
@@ -196,6 +208,7 @@ export function pretrainBert(o: BertDemoOptions): BertDemoResult {
     if (step % o.evalEvery === 0 || step === o.steps) {
       m = evaluate();
       history.push({ step, seconds: bar.seconds, loss: running, ...m });
+      curves.log(step, { 'held-out MLM accuracy': m.mlmAcc, 'held-out NSP accuracy': m.nspAcc });
       console.log(`step ${step} (${bar.seconds.toFixed(0)} s): loss ${running.toFixed(3)}, held-out MLM accuracy ${pct(m.mlmAcc)} (baseline ${pct(mlmBaseline)}), NSP accuracy ${pct(m.nspAcc)} (${chance})`);
     }
   }
@@ -206,5 +219,44 @@ export function pretrainBert(o: BertDemoOptions): BertDemoResult {
     saveFile(save, model.stateDict(), { model: 'BertForPreTraining', vocab_size: String(vocab.size) });
     console.log(`saved ${save} (Hugging Face BertForPreTraining key names)`);
   }
-  return { ...m, mlmBaseline, seconds: (Date.now() - t0) / 1000, secondsTraining, history, evalPairs: evalPairs.length };
+  return {
+    ...m, mlmBaseline, seconds: (Date.now() - t0) / 1000, secondsTraining, history, evalPairs: evalPairs.length,
+    curves, model, vocab, samplePair: evalPairs.find((p) => p.isNext) ?? evalPairs[0],
+  };
+}
+
+/**
+ * One BERT layer's per-head attention weights on one sentence pair, recomputed from the layer's
+ * own query/key projections: softmax(Q_h K_hᵀ / √hs + M) as BertSelfAttention computes it (which
+ * returns no weights), with the pair packed to `maxLen` and padded with `pad` [PAD] tokens so the
+ * padding mask shows. masked[i][j] is true where key j is padding.
+ *
+ * Shape: weights (nh, T, T) with T = packed length + pad.
+ */
+export function bertAttentionMaps(model: nlp.BertForPreTraining, vocab: nlp.Vocab, pair: nlp.NspPair, o: { layer: number; maxLen: number; pad: number }): {
+  tokens: string[]; weights: number[][][]; masked: boolean[][];
+} {
+  const { tokens: packed, tokenTypeIds } = nlp.packPair(pair.tokensA, pair.tokensB, { maxLen: o.maxLen });
+  const tokens = [...packed, ...Array<string>(o.pad).fill(vocab.idToToken(vocab.padId))];
+  const T = tokens.length, layers = model.bert.encoder.layer;
+  if (o.layer < 0 || o.layer >= layers.length) throw new Error(`bertAttentionMaps: layer ${o.layer} is not one of the model's ${layers.length} layers`);
+  const ids = tensor(vocab.encode(tokens), { shape: [1, T], dtype: 'int32' });
+  const types = tensor([...tokenTypeIds, ...Array<number>(o.pad).fill(0)], { shape: [1, T], dtype: 'int32' });
+  const keep = [...Array<number>(packed.length).fill(1), ...Array<number>(o.pad).fill(0)];
+  // HF's extended mask: 0 for tokens, float32's most negative value for padding keys
+  const additive = tensor(keep.map((k) => (1 - k) * -3.4028234663852886e38), { shape: [1, 1, 1, T] }); // (B, 1, 1, T)
+  const wasTraining = model.training;
+  model.eval();
+  const weights = noGrad(() => {
+    let h = model.bert.embeddings.forward(ids, types); // (1, T, H)
+    for (let l = 0; l < o.layer; l++) h = layers.at(l).forward(h, additive);
+    const self = layers.at(o.layer).attention.self;
+    const H = h.shape[2], nh = self.numHeads, hs = H / nh;
+    const q = self.query.forward(h).reshape(1, T, nh, hs).transpose(1, 2); // (1, nh, T, hs)
+    const k = self.key.forward(h).reshape(1, T, nh, hs).transpose(1, 2); // (1, nh, T, hs)
+    const w = q.matmul(k.transpose(2, 3)).div(Math.sqrt(hs)).add(additive).softmax(-1); // (1, nh, T, T)
+    return w.squeeze(0).toArray() as number[][][];
+  });
+  model.train(wasTraining);
+  return { tokens, weights, masked: tokens.map(() => keep.map((k) => k === 0)) };
 }
