@@ -12,10 +12,14 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { DType } from '../tensor/dtype.js';
 import { fmt, numel, sameShape } from '../tensor/shape.js';
 
-/** Outputs (and output gradients) with at most this many elements are kept whole for toDot. */
+/** Outputs and constant inputs with at most this many elements are kept for toDot. */
 export const SMALL_NUMEL = 16;
-/** A backward through at most this many ops also keeps each larger output gradient's squared norm. */
-export const GRAD_NORM_MAX_OPS = 256;
+/**
+ * Each backward keeps, for toDot, references to the gradients reaching the ops nearest the
+ * output until this many elements are held (4 MiB of float32): no copying, no arithmetic, and a
+ * bound on the memory a large model's graph holds on to.
+ */
+export const KEPT_GRAD_ELEMENTS = 1 << 20;
 
 export type BackwardFn = (dy: Tensor) => (Tensor | null)[];
 /** A several-output op's backward: one gradient per output (null where none arrived). */
@@ -24,21 +28,14 @@ export type MultiBackwardFn = (dys: (Tensor | null)[]) => (Tensor | null)[];
 /** Where an input's gradient goes: output `slot` of an upstream node, a leaf tensor, or nowhere. */
 export type Edge = { node: Node; slot: number } | Tensor | null;
 
-/**
- * What the last backward left at one output of a Node, for toDot: the whole gradient when it is
- * small (<= SMALL_NUMEL elements), else its squared norm as a 0-d tensor (graphs of at most
- * GRAD_NORM_MAX_OPS ops only, so large training graphs pay nothing).
- */
-export interface GradRecord { grad?: Tensor; sqNorm?: Tensor }
-
 /** One recorded op with `outputs` outputs (1 for all but a few ops such as unbind). */
 export class Node {
   /** Set by Tensor.retainGrad(): per output slot, the non-leaf output whose .grad should be kept. */
   readonly retained: (Tensor | null)[];
   /** Per output slot: a copy of the output's value when it is small, else null (for toDot). */
   readonly smallValues: (Tensor | null)[];
-  /** Per output slot: the gradient that reached it in the last backward (for toDot). */
-  readonly lastGrads: (GradRecord | null)[];
+  /** Per output slot: the gradient that reached it in the last backward, within KEPT_GRAD_ELEMENTS (for toDot). */
+  readonly lastGrads: (Tensor | null)[];
   /** Per input: the input itself when it needs no gradient and is small, else null (for toDot). */
   readonly smallConstants: (Tensor | null)[] = [];
   constructor(
@@ -55,7 +52,7 @@ export class Node {
   ) {
     this.retained = new Array<Tensor | null>(outputs).fill(null);
     this.smallValues = new Array<Tensor | null>(outputs).fill(null);
-    this.lastGrads = new Array<GradRecord | null>(outputs).fill(null);
+    this.lastGrads = new Array<Tensor | null>(outputs).fill(null);
   }
 }
 
@@ -162,12 +159,6 @@ function accumulateSlot(map: Map<Node, (Tensor | null)[]>, node: Node, slot: num
   dys[slot] = prev ? prev.add(g) : g;
 }
 
-/** The GradRecord toDot reads for one output gradient (computed outside any graph). */
-function gradRecord(dy: Tensor, keepNorm: boolean): GradRecord | null {
-  if (numel(dy.shape) <= SMALL_NUMEL) return { grad: dy.detach() };
-  return keepNorm ? { sqNorm: withGradMode(false, () => { const d = dy.detach(); return d.mul(d).sum(); }) } : null;
-}
-
 export interface RunOptions {
   retainGraph?: boolean;
   createGraph?: boolean;
@@ -195,13 +186,17 @@ export function runBackward(
     else if (r.requiresGrad) accumulate(leaves, r, grads[i]);
   });
   const order = topoOrder(roots.flatMap((r) => (r.gradFn ? [r.gradFn] : [])));
-  const keepNorms = order.length <= GRAD_NORM_MAX_OPS;
+  let keepBudget = KEPT_GRAD_ELEMENTS;
   withGradMode(!!opts.createGraph, () => {
     for (const node of order) {
       const dys = nodeGrads.get(node);
       if (!dys) continue;
       nodeGrads.delete(node);
-      dys.forEach((dy, slot) => { node.lastGrads[slot] = dy ? gradRecord(dy, keepNorms) : null; });
+      dys.forEach((dy, slot) => {
+        const n = dy ? numel(dy.shape) : 0;
+        node.lastGrads[slot] = dy && n <= keepBudget ? dy.detach() : null;
+        if (node.lastGrads[slot]) keepBudget -= n;
+      });
       for (const t of captureAt.get(node) ?? []) if (dys[t._slot]) captured.set(t, dys[t._slot]!);
       node.retained.forEach((t, slot) => { if (t && dys[slot]) retained.set(t, dys[slot]!); });
       if (!node.backwardFn) {

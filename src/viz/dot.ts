@@ -5,7 +5,7 @@
 // edges point the way data flows. tensorloom/node's renderSvg(dot) draws it with Graphviz.
 
 import { Tensor } from '../tensor/tensor.js';
-import { noGrad, topoOrder, type GradRecord, type Node } from '../autograd/engine.js';
+import { noGrad, SMALL_NUMEL, topoOrder, type Node } from '../autograd/engine.js';
 import { fmt, numel } from '../tensor/shape.js';
 import type { DType } from '../tensor/dtype.js';
 
@@ -27,7 +27,8 @@ const STYLE = {
 /**
  * Graphviz DOT text of the graph that produced `output`, read from the recorded Nodes. Every op
  * shows `name`, `[shape] dtype` and, once a backward has run through it, `‖grad‖` (the norm of
- * the gradient at its output; for graphs of up to 256 ops, or outputs of up to 16 elements).
+ * the gradient at its output: each backward keeps the gradients of the ops nearest the output,
+ * up to 2^20 elements in all, so a large model's graph shows norms only near its loss).
  * Leaves show their own `.grad`'s norm. With `values: true`, tensors of at most 16 elements also
  * show `value` and `grad` in full (a one-element gradient then without its norm).
  *
@@ -49,7 +50,7 @@ export function toDot(output: Tensor, opts: ToDotOptions = {}): string {
     let id = leafIds.get(t);
     if (!id) {
       leafIds.set(t, (id = `leaf${leafIds.size}`));
-      const label = [names.get(t) ?? 'leaf', shapeLine(t.shape, t.dtype), ...valueLines(t, values), ...leafGradLines(t, values)];
+      const label = [names.get(t) ?? 'leaf', shapeLine(t.shape, t.dtype), ...valueLines(t, values), ...gradLines(t.grad, values)];
       declare(id, label, STYLE.leaf, t === output ? ', penwidth=2' : '');
     }
     return id;
@@ -101,26 +102,17 @@ function opLines(node: Node, values: boolean): string[] {
   return lines;
 }
 
-function gradLines(rec: GradRecord | null, values: boolean): string[] {
-  if (!rec) return [];
-  if (rec.grad) {
-    const norm = Math.hypot(...Array.from(rec.grad.dataSync(), Number));
-    if (!values) return [`‖grad‖ ${formatNumber(norm)}`];
-    // a single number's norm is only its size: the gradient itself says more
-    return numel(rec.grad.shape) === 1 ? [`grad ${formatValues(rec.grad)}`] : [`grad ${formatValues(rec.grad)}`, `‖grad‖ ${formatNumber(norm)}`];
-  }
-  return rec.sqNorm ? [`‖grad‖ ${formatNumber(Math.sqrt(rec.sqNorm.item()))}`] : [];
-}
-
-function leafGradLines(t: Tensor, values: boolean): string[] {
-  const g = t.grad;
+/** `‖grad‖`, and with `values` the gradient itself when it is small (a single number without its norm). */
+function gradLines(g: Tensor | null, values: boolean): string[] {
   if (!g) return [];
-  if (numel(g.shape) <= 16) return gradLines({ grad: g }, values);
-  return gradLines({ sqNorm: noGrad(() => g.mul(g).sum()) }, values);
+  const small = numel(g.shape) <= SMALL_NUMEL;
+  const norm = small ? Math.hypot(...Array.from(g.dataSync(), Number)) : Math.sqrt(noGrad(() => g.mul(g).sum()).item());
+  if (!values || !small) return [`‖grad‖ ${formatNumber(norm)}`];
+  return numel(g.shape) === 1 ? [`grad ${formatValues(g)}`] : [`grad ${formatValues(g)}`, `‖grad‖ ${formatNumber(norm)}`];
 }
 
 function valueLines(t: Tensor, values: boolean): string[] {
-  return values && numel(t.shape) <= 16 ? [`value ${formatValues(t)}`] : [];
+  return values && numel(t.shape) <= SMALL_NUMEL ? [`value ${formatValues(t)}`] : [];
 }
 
 const shapeLine = (shape: number[], dtype: DType | undefined): string => `${fmt(shape)} ${dtype ?? ''}`.trimEnd();

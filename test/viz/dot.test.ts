@@ -3,7 +3,7 @@
 // output ops, large graphs, names from params; its errors; and renderSvg's SVG from Graphviz.
 
 import { describe, expect, it } from 'vitest';
-import { nn, tensor, toDot, manualSeed, type Tensor } from '../../src/index.js';
+import { nn, tensor, toDot, manualSeed, zeros, type Tensor } from '../../src/index.js';
 import { renderSvg } from '../../src/node.js';
 
 /** The DOT statements (one per line, indentation dropped) between the braces. */
@@ -124,7 +124,7 @@ describe('toDot', () => {
     ]);
   });
 
-  it('keeps large tensors to their norms, and large graphs to their leaves\' norms', () => {
+  it('keeps large tensors to their norms, and a bounded number of gradient elements per backward', () => {
     const big = tensor(Array.from({ length: 20 }, (_, i) => i), { requiresGrad: true, dtype: 'float64' });
     const y = big.mul(2).sum();
     y.backward();
@@ -132,15 +132,17 @@ describe('toDot', () => {
     expect(labelOf(dot, 'leaf0')).toBe(`leaf\\n[20] float64\\n‖grad‖ ${Number((2 * Math.sqrt(20)).toPrecision(4))}`);
     expect(labelOf(dot, 'op0')).toBe(`mul\\n[20] float64\\n‖grad‖ ${Number(Math.sqrt(20).toPrecision(4))}`);
 
-    // 300 ops: beyond 256, intermediate norms of large outputs are not kept; small ones still are
-    let h: Tensor = big;
-    for (let i = 0; i < 299; i++) h = h.mul(1);
-    const z = h.sum();
+    // a backward keeps 2^20 gradient elements, nearest the output first: sum's (1), the last
+    // mul's (2^19), then no room for the first two muls' 2^19 each
+    const half = zeros([1 << 19], { requiresGrad: true });
+    const z = half.mul(1).mul(1).mul(1).sum();
     z.backward();
     const long = toDot(z);
-    expect(body(long).filter((l) => /^op\d+ \[/.test(l)).length).toBe(300);
-    expect(labelOf(long, 'op0')).toBe('mul\\n[20] float64');
-    expect(labelOf(long, 'op299')).toBe('sum\\n[] float64\\n‖grad‖ 1');
+    expect(labelOf(long, 'op0')).toBe('mul\\n[524288] float32');
+    expect(labelOf(long, 'op1')).toBe('mul\\n[524288] float32');
+    expect(labelOf(long, 'op2')).toBe(`mul\\n[524288] float32\\n‖grad‖ ${Number(Math.sqrt(1 << 19).toPrecision(4))}`);
+    expect(labelOf(long, 'op3')).toBe('sum\\n[] float32\\n‖grad‖ 1');
+    expect(labelOf(long, 'leaf0')).toBe(`leaf\\n[524288] float32\\n‖grad‖ ${Number(Math.sqrt(1 << 19).toPrecision(4))}`);
   });
 
   it('shows the gradient of the last backward (retainGraph), not a sum over backwards', () => {
