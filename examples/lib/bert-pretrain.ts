@@ -226,10 +226,9 @@ export function pretrainBert(o: BertDemoOptions): BertDemoResult {
 }
 
 /**
- * One BERT layer's per-head attention weights on one sentence pair, recomputed from the layer's
- * own query/key projections: softmax(Q_h K_hᵀ / √hs + M) as BertSelfAttention computes it (which
- * returns no weights), with the pair packed to `maxLen` and padded with `pad` [PAD] tokens so the
- * padding mask shows. masked[i][j] is true where key j is padding.
+ * One BERT layer's per-head attention weights on one sentence pair (BertModel's
+ * outputAttentions, as HF's output_attentions), with the pair packed to `maxLen` and padded with
+ * `pad` [PAD] tokens so the padding mask shows. masked[i][j] is true where key j is padding.
  *
  * Shape: weights (nh, T, T) with T = packed length + pad.
  */
@@ -238,25 +237,17 @@ export function bertAttentionMaps(model: nlp.BertForPreTraining, vocab: nlp.Voca
 } {
   const { tokens: packed, tokenTypeIds } = nlp.packPair(pair.tokensA, pair.tokensB, { maxLen: o.maxLen });
   const tokens = [...packed, ...Array<string>(o.pad).fill(vocab.idToToken(vocab.padId))];
-  const T = tokens.length, layers = model.bert.encoder.layer;
-  if (o.layer < 0 || o.layer >= layers.length) throw new Error(`bertAttentionMaps: layer ${o.layer} is not one of the model's ${layers.length} layers`);
-  const ids = tensor(vocab.encode(tokens), { shape: [1, T], dtype: 'int32' });
-  const types = tensor([...tokenTypeIds, ...Array<number>(o.pad).fill(0)], { shape: [1, T], dtype: 'int32' });
+  const T = tokens.length, layers = model.bert.encoder.layer.length;
+  if (o.layer < 0 || o.layer >= layers) throw new Error(`bertAttentionMaps: layer ${o.layer} is not one of the model's ${layers} layers`);
   const keep = [...Array<number>(packed.length).fill(1), ...Array<number>(o.pad).fill(0)];
-  // HF's extended mask: 0 for tokens, float32's most negative value for padding keys
-  const additive = tensor(keep.map((k) => (1 - k) * -3.4028234663852886e38), { shape: [1, 1, 1, T] }); // (B, 1, 1, T)
   const wasTraining = model.training;
   model.eval();
-  const weights = noGrad(() => {
-    let h = model.bert.embeddings.forward(ids, types); // (1, T, H)
-    for (let l = 0; l < o.layer; l++) h = layers.at(l).forward(h, additive);
-    const self = layers.at(o.layer).attention.self;
-    const H = h.shape[2], nh = self.numHeads, hs = H / nh;
-    const q = self.query.forward(h).reshape(1, T, nh, hs).transpose(1, 2); // (1, nh, T, hs)
-    const k = self.key.forward(h).reshape(1, T, nh, hs).transpose(1, 2); // (1, nh, T, hs)
-    const w = q.matmul(k.transpose(2, 3)).div(Math.sqrt(hs)).add(additive).softmax(-1); // (1, nh, T, T)
-    return w.squeeze(0).toArray() as number[][][];
-  });
+  const { attentions } = noGrad(() => model.bert.forward(tensor(vocab.encode(tokens), { shape: [1, T], dtype: 'int32' }), {
+    tokenTypeIds: tensor([...tokenTypeIds, ...Array<number>(o.pad).fill(0)], { shape: [1, T], dtype: 'int32' }),
+    attentionMask: tensor(keep, { shape: [1, T], dtype: 'int32' }),
+    outputAttentions: true,
+  }));
   model.train(wasTraining);
+  const weights = attentions![o.layer].squeeze(0).toArray() as number[][][]; // (1, nh, T, T) -> (nh, T, T)
   return { tokens, weights, masked: tokens.map(() => keep.map((k) => k === 0)) };
 }

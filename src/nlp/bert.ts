@@ -74,6 +74,8 @@ export interface BertForwardOptions {
   tokenTypeIds?: Tensor | null;
   /** (B, T): 1 for a real token, 0 for padding, which no position attends to (default all 1) */
   attentionMask?: Tensor | null;
+  /** also return every layer's attention probabilities (HF's output_attentions; default false) */
+  outputAttentions?: boolean;
 }
 
 /**
@@ -110,6 +112,8 @@ export interface BertModelOptions<Pooled extends boolean = true> {
 export interface BertModelOutput<Pooled extends boolean = true> {
   lastHiddenState: Tensor;
   poolerOutput: Pooled extends false ? null : Tensor;
+  /** with outputAttentions: one (B, nh, T, T) per layer, softmax over the keys (padding keys 0) */
+  attentions?: Tensor[];
 }
 
 const SPEC: PretrainedSpec<BertModel> = { name: 'BertModel', create: (c) => new BertModel(c) };
@@ -122,7 +126,8 @@ const SPEC: PretrainedSpec<BertModel> = { name: 'BertModel', create: (c) => new 
  * With `{ addPoolingLayer: false }` there is no pooler (no `pooler.*` keys, poolerOutput null).
  *
  * Shape: inputIds (B, T) int32, tokenTypeIds (B, T) int32, attentionMask (B, T)
- * -> lastHiddenState (B, T, H), poolerOutput (B, H).
+ * -> lastHiddenState (B, T, H), poolerOutput (B, H); with `outputAttentions: true` also
+ * attentions, one (B, nh, T, T) per layer (HF's output_attentions).
  *
  * @example
  *   const bert = new BertModel(new BertConfig({ vocabSize: 100, hiddenSize: 32, numHiddenLayers: 2, numAttentionHeads: 4, intermediateSize: 64 }));
@@ -153,9 +158,10 @@ export class BertModel<Pooled extends boolean = true> extends Module {
     const tokenTypeIds = opts.tokenTypeIds ?? zerosLike(inputIds); // (B, T) int32 zeros
     const mask = opts.attentionMask ? extendedAttentionMask(opts.attentionMask, this.config.dtype) : null; // (B, 1, 1, T)
     const x = this.embeddings.forward(inputIds, tokenTypeIds); // (B, T, H)
-    const h = this.encoder.forward(x, mask); // (B, T, H)
+    const attentions: Tensor[] | undefined = opts.outputAttentions ? [] : undefined;
+    const h = this.encoder.forward(x, mask, attentions); // (B, T, H)
     const pooled = this.pooler ? this.pooler.forward(h) : null; // (B, H)
-    return { lastHiddenState: h, poolerOutput: pooled as BertModelOutput<Pooled>['poolerOutput'] };
+    return { lastHiddenState: h, poolerOutput: pooled as BertModelOutput<Pooled>['poolerOutput'], ...(attentions && { attentions }) };
   }
 
   /** As Module.loadStateDict, ignoring `embeddings.position_ids` (a buffer older HF versions saved). */

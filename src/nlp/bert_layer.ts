@@ -10,7 +10,7 @@ import { ModuleList } from '../layers/container.js';
 import { Linear } from '../layers/linear.js';
 import { LayerNorm } from '../layers/norm.js';
 import { Dropout } from '../layers/dropout.js';
-import { scaledDotProductAttention } from '../layers/attention.js';
+import { attention } from '../layers/attention.js';
 import { activationFn, type BertConfig } from './bert_config.js';
 
 /**
@@ -35,16 +35,22 @@ export class BertSelfAttention extends Module {
     this.dropoutP = c.attentionProbsDropoutProb;
   }
 
-  /** x (B, T, H), mask (B, 1, 1, T) additive or null -> (B, T, H) */
-  forward(x: Tensor, mask: Tensor | null): Tensor {
+  /**
+   * x (B, T, H), mask (B, 1, 1, T) additive or null -> (B, T, H). With `attentions`, the
+   * attention probabilities (B, nh, T, T) (after dropout, as HF's output_attentions) are pushed
+   * onto it; without, the fused kernel runs and never forms them.
+   */
+  forward(x: Tensor, mask: Tensor | null, attentions?: Tensor[]): Tensor {
     const [B, T, H] = x.shape;
     const nh = this.numHeads, hs = H / nh;
     const q = this.query.forward(x).reshape(B, T, nh, hs).transpose(1, 2); // (B, nh, T, hs)
     const k = this.key.forward(x).reshape(B, T, nh, hs).transpose(1, 2); // (B, nh, T, hs)
     const v = this.value.forward(x).reshape(B, T, nh, hs).transpose(1, 2); // (B, nh, T, hs)
     const dropoutP = this.training ? this.dropoutP : 0;
-    const y = scaledDotProductAttention(q, k, v, { attnMask: mask, dropoutP }); // (B, nh, T, hs)
-    return y.transpose(1, 2).reshape(B, T, H); // (B, T, nh, hs) -> (B, T, H)
+    const masks = { blocked: null, bias: mask, causal: false };
+    const { out, weights } = attention(q, k, v, masks, 1 / Math.sqrt(hs), dropoutP, !!attentions); // (B, nh, T, hs), (B, nh, T, T)
+    if (attentions) attentions.push(weights!);
+    return out.transpose(1, 2).reshape(B, T, H); // (B, T, nh, hs) -> (B, T, H)
   }
 }
 
@@ -81,8 +87,8 @@ export class BertAttention extends Module {
     this.output = this.registerModule('output', new BertResidualOutput(c, c.hiddenSize));
   }
 
-  forward(x: Tensor, mask: Tensor | null): Tensor {
-    return this.output.forward(this.self.forward(x, mask), x); // (B, T, H)
+  forward(x: Tensor, mask: Tensor | null, attentions?: Tensor[]): Tensor {
+    return this.output.forward(this.self.forward(x, mask, attentions), x); // (B, T, H)
   }
 }
 
@@ -120,8 +126,8 @@ export class BertLayer extends Module {
     this.output = this.registerModule('output', new BertResidualOutput(c, c.intermediateSize));
   }
 
-  forward(x: Tensor, mask: Tensor | null): Tensor {
-    const a = this.attention.forward(x, mask); // (B, T, H)
+  forward(x: Tensor, mask: Tensor | null, attentions?: Tensor[]): Tensor {
+    const a = this.attention.forward(x, mask, attentions); // (B, T, H)
     return this.output.forward(this.intermediate.forward(a), a); // (B, T, I) -> (B, T, H)
   }
 }
@@ -135,8 +141,9 @@ export class BertEncoder extends Module {
     this.layer = this.registerModule('layer', new ModuleList(Array.from({ length: c.numHiddenLayers }, () => new BertLayer(c))));
   }
 
-  forward(h: Tensor, mask: Tensor | null): Tensor {
-    for (const layer of this.layer) h = layer.forward(h, mask); // (B, T, H)
+  /** With `attentions`, each layer appends its attention probabilities (B, nh, T, T) to it. */
+  forward(h: Tensor, mask: Tensor | null, attentions?: Tensor[]): Tensor {
+    for (const layer of this.layer) h = layer.forward(h, mask, attentions); // (B, T, H)
     return h;
   }
 }

@@ -266,7 +266,7 @@ const lnRef = (x: Mat, w: number[], b: number[], eps = 1e-12): Mat => x.map((row
 });
 const addRef = (a: Mat, b: Mat): Mat => a.map((r, i) => r.map((v, j) => v + b[i][j]));
 
-/** One sequence through a 1-layer BertForPreTraining: {hidden (T, H), pooled (H), mlm (T, V), nsp (2)}. */
+/** One sequence through a 1-layer BertForPreTraining: {attn (nh, T, T), hidden (T, H), pooled (H), mlm (T, V), nsp (2)}. */
 function bertRef(P: (k: string) => number[], ids: number[], types: number[], mask: number[], H: number, nh: number) {
   const T = ids.length, hs = H / nh;
   const row = (k: string, r: number): number[] => P(k).slice(r * H, (r + 1) * H);
@@ -277,12 +277,16 @@ function bertRef(P: (k: string) => number[], ids: number[], types: number[], mas
   const proj = (n: string): Mat => linRef(x, P(`${L}attention.self.${n}.weight`), P(`${L}attention.self.${n}.bias`));
   const q = proj('query'), k = proj('key'), v = proj('value');
   const ctx: Mat = x.map(() => new Array(H).fill(0));
+  const attn: Mat[] = Array.from({ length: nh }, () => x.map(() => new Array(T).fill(0))); // padding keys stay 0
   for (let h = 0; h < nh; h++) {
     for (let i = 0; i < T; i++) {
       const keys = [...Array(T).keys()].filter((j) => mask[j] === 1); // padding keys take no part
       const s = keys.map((j) => { let d = 0; for (let c = h * hs; c < (h + 1) * hs; c++) d += q[i][c] * k[j][c]; return d / Math.sqrt(hs); });
       const m = Math.max(...s), e = s.map((u) => Math.exp(u - m)), z = e.reduce((a, b) => a + b, 0);
-      keys.forEach((j, n) => { for (let c = h * hs; c < (h + 1) * hs; c++) ctx[i][c] += (e[n] / z) * v[j][c]; });
+      keys.forEach((j, n) => {
+        attn[h][i][j] = e[n] / z;
+        for (let c = h * hs; c < (h + 1) * hs; c++) ctx[i][c] += (e[n] / z) * v[j][c];
+      });
     }
   }
   const a = lnRef(addRef(x, linRef(ctx, P(`${L}attention.output.dense.weight`), P(`${L}attention.output.dense.bias`))),
@@ -295,7 +299,7 @@ function bertRef(P: (k: string) => number[], ids: number[], types: number[], mas
     P('cls.predictions.transform.LayerNorm.weight'), P('cls.predictions.transform.LayerNorm.bias'));
   const mlm = linRef(tr, P('bert.embeddings.word_embeddings.weight'), P('cls.predictions.bias')); // the tied decoder
   const nsp = linRef([pooled], P('cls.seq_relationship.weight'), P('cls.seq_relationship.bias'))[0];
-  return { hidden, pooled, mlm, nsp };
+  return { attn, hidden, pooled, mlm, nsp };
 }
 
 describe('forward against a plain-JS float64 reference', () => {
@@ -319,6 +323,30 @@ describe('forward against a plain-JS float64 reference', () => {
       expectClose(mlmLogits.select(0, b), r.mlm, 1e-10, 1e-9);
       expectClose(nspLogits.select(0, b), r.nsp, 1e-10, 1e-9);
     });
+  });
+
+  it("returns each layer's attention probabilities with outputAttentions (HF's output_attentions), the same outputs", () => {
+    manualSeed(7);
+    const cfg = { ...TINY, numHiddenLayers: 1, dtype: 'float64' as const };
+    const model = new BertForPreTraining(cfg).eval();
+    model.loadStateDict(randomStateDict(hfKeys(50, 16, 32, 24), 'float64'));
+    const sd = model.stateDict();
+    const P = (k: string): number[] => vals(sd[k]);
+    const idRows = [[2, 5, 17, 3, 40], [2, 33, 12, 3, 0]];
+    const typeRows = [[0, 0, 0, 1, 1], [0, 0, 0, 1, 0]];
+    const maskRows = [[1, 1, 1, 1, 1], [1, 1, 1, 1, 0]];
+    const opts = { tokenTypeIds: ints(typeRows), attentionMask: ints(maskRows) };
+    const plain = model.bert.forward(ints(idRows), opts);
+    const withAttn = model.bert.forward(ints(idRows), { ...opts, outputAttentions: true });
+    expect(plain.attentions).toBeUndefined();
+    expect(withAttn.attentions!.map((a) => a.shape)).toEqual([[2, 2, 5, 5]]); // one (B, nh, T, T) per layer
+    expectClose(withAttn.lastHiddenState, plain.lastHiddenState.toArray() as number[][][], 1e-12, 1e-12);
+    idRows.forEach((ids, b) => expectClose(withAttn.attentions![0].select(0, b), bertRef(P, ids, typeRows[b], maskRows[b], 16, 2).attn, 1e-12, 1e-10));
+    // the padded key of sequence 1 gets weight 0 from every query of every head
+    expect(vals(withAttn.attentions![0].select(0, 1).select(2, 4))).toEqual(new Array(10).fill(0));
+    // two layers: two tensors
+    const two = new BertModel({ ...TINY, numHiddenLayers: 2 }).eval();
+    expect(two.forward(ints(idRows), { outputAttentions: true }).attentions!.length).toBe(2);
   });
 });
 
