@@ -302,14 +302,18 @@ function bertRef(P: (k: string) => number[], ids: number[], types: number[], mas
   return { attn, hidden, pooled, mlm, nsp };
 }
 
+/** A 1-layer float64 BertForPreTraining with random HF-named weights, and its parameters by key. */
+function referenceModel(seed: number): { model: BertForPreTraining; P: (k: string) => number[] } {
+  manualSeed(seed);
+  const model = new BertForPreTraining({ ...TINY, numHiddenLayers: 1, dtype: 'float64' }).eval();
+  model.loadStateDict(randomStateDict(hfKeys(50, 16, 32, 24), 'float64'));
+  const sd = model.stateDict();
+  return { model, P: (k) => vals(sd[k]) };
+}
+
 describe('forward against a plain-JS float64 reference', () => {
   it('matches embeddings, attention with padding, FFN with exact gelu, pooler and both heads (1 layer)', () => {
-    manualSeed(6);
-    const cfg = { ...TINY, numHiddenLayers: 1, dtype: 'float64' as const };
-    const model = new BertForPreTraining(cfg).eval();
-    model.loadStateDict(randomStateDict(hfKeys(50, 16, 32, 24), 'float64'));
-    const sd = model.stateDict();
-    const P = (k: string): number[] => vals(sd[k]);
+    const { model, P } = referenceModel(6);
     const idRows = [[2, 5, 17, 3, 40, 41, 3], [2, 33, 12, 3, 9, 0, 0]];
     const typeRows = [[0, 0, 0, 0, 1, 1, 1], [0, 0, 0, 0, 1, 0, 0]];
     const maskRows = [[1, 1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 1, 0, 0]];
@@ -326,12 +330,7 @@ describe('forward against a plain-JS float64 reference', () => {
   });
 
   it("returns each layer's attention probabilities with outputAttentions (HF's output_attentions), the same outputs", () => {
-    manualSeed(7);
-    const cfg = { ...TINY, numHiddenLayers: 1, dtype: 'float64' as const };
-    const model = new BertForPreTraining(cfg).eval();
-    model.loadStateDict(randomStateDict(hfKeys(50, 16, 32, 24), 'float64'));
-    const sd = model.stateDict();
-    const P = (k: string): number[] => vals(sd[k]);
+    const { model, P } = referenceModel(7);
     const idRows = [[2, 5, 17, 3, 40], [2, 33, 12, 3, 0]];
     const typeRows = [[0, 0, 0, 1, 1], [0, 0, 0, 1, 0]];
     const maskRows = [[1, 1, 1, 1, 1], [1, 1, 1, 1, 0]];
