@@ -110,13 +110,14 @@ for (let step = 1; step <= steps; step++) {
   const { x, y } = batch(trainIds, randomStarts(trainIds));
   const logits = model.forward(x); // (B, T, V)
   const loss = lossFn.forward(logits.reshape(-1, V), y.reshape(-1)); // mean over B·T characters
-  history.log(step, { 'training loss (batch)': loss.item(), 'learning rate': opt.paramGroups[0].lr });
+  const lossValue = loss.item();
+  history.log(step, { 'training loss (batch)': lossValue, 'learning rate': opt.paramGroups[0].lr });
   opt.zeroGrad();
   loss.backward();
   nn.utils.clipGradNorm(model.parameters(), 1.0);
   opt.step();
   schedule.step();
-  running = 0.95 * running + 0.05 * loss.item();
+  running = 0.95 * running + 0.05 * lossValue;
   bar.update(step, { loss: running, 'val loss': val });
   if (step % 100 === 0 || step === steps) {
     val = validationLoss();

@@ -29,30 +29,22 @@ function cnn(): nn.Sequential {
   );
 }
 
-function accuracy(model: nn.Sequential, data: Split, batch: number): number {
+/** The predicted digit for each image of `data`, in eval mode, `batch` images at a time. */
+function predict(model: nn.Sequential, data: Split, batch: number): Int32Array {
   model.eval();
-  let correct = 0;
+  const pred = new Int32Array(data.n);
   noGrad(() => {
-    for (let i = 0; i < data.n; i += batch) {
-      const len = Math.min(batch, data.n - i);
-      const pred = model.forward(data.x.narrow(0, i, len)).argmax(1);
-      correct += pred.eq(data.y.narrow(0, i, len)).sum().item();
-    }
+    for (let i = 0; i < data.n; i += batch) pred.set(model.forward(data.x.narrow(0, i, Math.min(batch, data.n - i))).argmax(1).dataSync(), i);
   });
   model.train();
-  return correct / data.n;
+  return pred;
 }
 
-/** The test split's confusion matrix (rows = true digit, columns = predicted), in eval mode. */
-function confusion(model: nn.Sequential, data: Split, batch: number): number[][] {
-  model.eval();
-  const pred: number[] = [];
-  noGrad(() => {
-    for (let i = 0; i < data.n; i += batch) pred.push(...model.forward(data.x.narrow(0, i, Math.min(batch, data.n - i))).argmax(1).dataSync());
-  });
-  model.train();
-  return metrics.confusionMatrix(Int32Array.from(pred), data.y.dataSync() as Int32Array, 10).toArray() as number[][]; // (10, 10)
-}
+const accuracy = (model: nn.Sequential, data: Split, batch: number): number => metrics.accuracy(predict(model, data, batch), data.y);
+
+/** The test split's confusion matrix (rows = true digit, columns = predicted). */
+const confusion = (model: nn.Sequential, data: Split, batch: number): number[][] =>
+  metrics.confusionMatrix(predict(model, data, batch), data.y, 10).toArray() as number[][]; // (10, 10)
 
 /** Trains one model, recording per-batch loss and learning rate and per-epoch test accuracy into `history` as `${name} …`. */
 function train(name: string, model: nn.Sequential, data: { train: Split; test: Split }, epochs: number, batch: number, lr: number, history: History): void {

@@ -4,10 +4,11 @@
 // then where block 0's heads look (out/tutorial/05-attention.svg, copied to docs/tutorial/images/).
 // Shape letters: B batch, T time, C channels, V vocabulary. Run: npx tsx examples/tutorial/05-gpt.ts
 
+import { fileURLToPath } from 'node:url';
 import { manualSeed, nn, noGrad, optim, randint, tensor, type Tensor } from '../../src/index.js';
 import { mobyDickChapters } from '../lib/text.js';
 import { GPT } from './lib/b-gpt.js';
-import { attentionSvg, writeSvg } from './lib/b-heatmap.js';
+import { attentionSpec, writeSvg } from '../lib/plot.js';
 import { num } from './lib/b-print.js';
 
 const started = Date.now();
@@ -97,7 +98,13 @@ wei.forEach((w, h) => {
   const top = w[last].map((p, s) => [p, s]).sort((a, b) => b[0] - a[0]).slice(0, 3);
   console.log(`block 0, head ${h}: the last '${phrase[last]}' looks at ${top.map(([p, s]) => `'${phrase[s]}' (position ${s}) ${num(p)}`).join(', ')}`);
 });
-console.log(`wrote ${writeSvg('05-attention.svg', attentionSvg(wei, wei.map((_, h) => `block 0, head ${h}`), Array.from(phrase)))}`);
+// the same Vega-Lite heat map as the examples' plots (examples/lib/plot.ts); weights rounded to
+// 2 decimals so the committed picture does not depend on the last bits of float32
+const shown = Array.from(phrase, (c) => (c === ' ' ? '·' : c));
+await writeSvg(fileURLToPath(new URL('../../out/tutorial/05-attention.svg', import.meta.url)), attentionSpec(wei.map((w) => w.map((row) => row.map((p) => Math.round(p * 100) / 100))),
+  shown.map((_, t) => shown.map((_, s) => s > t)), // the future, masked
+  { title: 'block 0: where each head looks (× = masked future)', queries: shown, keys: shown, cell: 11, columns: 2, headName: (h) => `block 0, head ${h}` }));
+console.log('wrote out/tutorial/05-attention.svg');
 
 // ---- sampling ----------------------------------------------------------------------------------------
 const sample = decode(model.generate(encode('Call me Ishmael. '), 300, 0.8));

@@ -8,6 +8,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { noGrad, SMALL_NUMEL, topoOrder, type Node } from '../autograd/engine.js';
 import { fmt, numel } from '../tensor/shape.js';
 import type { DType } from '../tensor/dtype.js';
+import { checkOneOf, show } from '../check.js';
 
 export interface ToDotOptions {
   /** Names for leaf tensors: `model.namedParameters()`, a Map, a record, or the module itself. */
@@ -38,9 +39,9 @@ const STYLE = {
  *   const svg = await renderSvg(dot);               // tensorloom/node
  */
 export function toDot(output: Tensor, opts: ToDotOptions = {}): string {
-  if (!(output instanceof Tensor)) throw new Error(`toDot: expected a Tensor, got ${describe(output)}`);
-  const { values = false, rankdir = 'LR' } = opts;
-  if (rankdir !== 'LR' && rankdir !== 'TB') throw new Error(`toDot: rankdir must be 'LR' or 'TB', got '${String(rankdir)}'`);
+  if (!(output instanceof Tensor)) throw new Error(`toDot: expected a Tensor, got ${show(output)}`);
+  const values = opts.values ?? false;
+  const rankdir = checkOneOf('toDot', 'rankdir', opts.rankdir ?? 'LR', ['LR', 'TB']);
   const names = paramNames(opts.params);
   const lines = ['digraph autograd {', `  rankdir=${rankdir};`, '  node [fontname="Helvetica", fontsize=10];', '  edge [color="#555555"];'];
   const declare = (id: string, label: string[], style: string, extra = '') => lines.push(`  ${id} [label="${label.map(escape).join('\\n')}", ${style}${extra}];`);
@@ -140,14 +141,9 @@ function paramNames(params: ToDotOptions['params']): Map<Tensor, string> {
         : Object.entries(params as Record<string, Tensor>);
   for (const entry of entries) {
     if (!Array.isArray(entry) || typeof entry[0] !== 'string' || !(entry[1] instanceof Tensor)) {
-      throw new Error(`toDot: params must give [name, Tensor] pairs, got ${describe(entry)}`);
+      throw new Error(`toDot: params must give [name, Tensor] pairs, got ${show(entry)}`);
     }
     if (!names.has(entry[1])) names.set(entry[1], entry[0]);
   }
   return names;
-}
-
-function describe(x: unknown): string {
-  if (Array.isArray(x)) return `[${x.map(describe).join(', ')}]`;
-  return x === null ? 'null' : typeof x === 'object' ? (x.constructor?.name ?? 'object') : `${typeof x} ${String(x)}`;
 }

@@ -6,7 +6,6 @@
 import { describe, expect, it } from 'vitest';
 import { manualSeed, nn, optim, randint, randn, tensor } from '../../src/index.js';
 import { CausalSelfAttention } from '../../examples/tutorial/lib/b-attention.js';
-import { attentionSvg } from '../../examples/tutorial/lib/b-heatmap.js';
 import { GPT, type GPTConfig } from '../../examples/tutorial/lib/b-gpt.js';
 import { bigramLoss, gptParameterCount, topKProbabilities } from '../../examples/tutorial/solutions/05-gpt.js';
 import { expectClose } from '../helpers/close.js';
@@ -84,7 +83,7 @@ describe('the chapter\'s GPT (lib/b-gpt.ts)', () => {
   });
 });
 
-describe('attention weights and their picture (lib/b-attention.ts weights, lib/b-heatmap.ts)', () => {
+describe('attention weights (lib/b-attention.ts)', () => {
   it('CausalSelfAttention.weights is lower triangular with rows summing to 1', () => {
     manualSeed(13);
     const attn = new CausalSelfAttention(8, 2);
@@ -92,14 +91,5 @@ describe('attention weights and their picture (lib/b-attention.ts weights, lib/b
     expect(w.shape).toEqual([1, 2, 4, 4]);
     expectClose(w.sum(-1), [[[1, 1, 1, 1], [1, 1, 1, 1]]], 1e-6);
     expect(w.triu(1).abs().sum().item()).toBe(0);
-  });
-  it('attentionSvg draws one cell per visible weight and escapes the labels', () => {
-    const svg = attentionSvg([[[1, 0], [0.25, 0.75]]], ['head <0>'], ['a', '&']);
-    expect(svg.match(/fill-opacity="[0-9.]+"/g)).toEqual(['fill-opacity="1"', 'fill-opacity="0.25"', 'fill-opacity="0.75"']);
-    expect(svg).toContain('head &lt;0&gt;');
-    expect(svg).toContain('>&amp;</text>');
-  });
-  it('attentionSvg rejects a panel that does not match the labels', () => {
-    expect(() => attentionSvg([[[1]]], ['h'], ['a', 'b'])).toThrow('attentionSvg: each panel must be 2 × 2 (one row and column per label)');
   });
 });

@@ -165,9 +165,9 @@ describe('toDot', () => {
 
   it('rejects what is not a tensor, bad params and bad rankdir with errors naming toDot', () => {
     const x = tensor(1, { requiresGrad: true });
-    expect(() => toDot(3 as unknown as Tensor)).toThrow('toDot: expected a Tensor, got number 3');
-    expect(() => toDot(x, { params: [['x', 5]] as unknown as [string, Tensor][] })).toThrow('toDot: params must give [name, Tensor] pairs, got [string x, number 5]');
-    expect(() => toDot(x, { rankdir: 'RL' as 'LR' })).toThrow("toDot: rankdir must be 'LR' or 'TB', got 'RL'");
+    expect(() => toDot(3 as unknown as Tensor)).toThrow('toDot: expected a Tensor, got 3');
+    expect(() => toDot(x, { params: [['x', 5]] as unknown as [string, Tensor][] })).toThrow("toDot: params must give [name, Tensor] pairs, got ['x',5]");
+    expect(() => toDot(x, { rankdir: 'RL' as 'LR' })).toThrow("toDot: rankdir must be 'LR', 'TB'; got 'RL'");
   });
 });
 
