@@ -101,12 +101,13 @@ function pretrainMlm(): nlp.BertForMaskedLM {
       if (step === o.pretrainSteps) break;
       const out = maskedLogits(mask(ids), types, attn);
       const loss = ce.forward(out.logits, out.labels);
-      history.log(step + 1, { 'MLM pretraining loss (batch)': loss.item() });
+      const lossValue = loss.item();
+      history.log(step + 1, { 'MLM pretraining loss (batch)': lossValue });
       opt.zeroGrad();
       loss.backward();
       opt.step();
       schedule.step();
-      running = step === 0 ? loss.item() : 0.95 * running + 0.05 * loss.item();
+      running = step === 0 ? lossValue : 0.95 * running + 0.05 * lossValue;
       bar.update(++step, { 'MLM loss': running });
     }
   }
@@ -136,12 +137,13 @@ function fineTune(name: string, model: nlp.BertForSequenceClassification, short:
     let done = 0;
     for (const [ids, types, attn, y] of loader) {
       const { loss } = model.forward(ids, { tokenTypeIds: types, attentionMask: attn, labels: y });
-      history.log(step + 1, { [`${short} training loss (batch)`]: loss!.item(), [`${short} learning rate`]: opt.paramGroups[0].lr });
+      const lossValue = loss!.item();
+      history.log(step + 1, { [`${short} training loss (batch)`]: lossValue, [`${short} learning rate`]: opt.paramGroups[0].lr });
       opt.zeroGrad();
       loss!.backward();
       opt.step();
       schedule.step();
-      running = step++ === 0 ? loss!.item() : 0.95 * running + 0.05 * loss!.item();
+      running = step++ === 0 ? lossValue : 0.95 * running + 0.05 * lossValue;
       bar.update(++done, { loss: running, lr: schedule.getLastLr()[0] });
     }
     const v = predict(val, logitsOf, { label: '  validation', model });

@@ -196,13 +196,14 @@ export function pretrainBert(o: BertDemoOptions): BertDemoResult {
     const out = forward(b, inputIds, labels);
     const mlmLoss = ce.forward(out.mlm, out.mlmLabels), nspLoss = ce.forward(out.nsp, b.nsp);
     const loss = mlmLoss.add(nspLoss); // MLM + NSP
+    const lossValue = loss.item();
     curves.log(step, { 'MLM loss': mlmLoss.item(), 'NSP loss': nspLoss.item(), 'learning rate': opt.paramGroups[0].lr });
     opt.zeroGrad();
     loss.backward();
     nn.utils.clipGradNorm(model.parameters(), 1.0);
     opt.step();
     schedule.step();
-    running = step === 1 ? loss.item() : 0.95 * running + 0.05 * loss.item();
+    running = step === 1 ? lossValue : 0.95 * running + 0.05 * lossValue;
     nspTrain = 0.95 * nspTrain + 0.05 * out.nsp.argmax(-1).eq(b.nsp).to('float32').mean().item();
     bar.update(step, { loss: running, 'NSP (train batches)': nspTrain, 'held-out MLM': m.mlmAcc, NSP: m.nspAcc });
     if (step % o.evalEvery === 0 || step === o.steps) {
